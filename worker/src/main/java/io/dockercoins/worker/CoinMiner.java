@@ -1,0 +1,209 @@
+package io.dockercoins.worker;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The worker's loop, as in the original: sleep, 32 random bytes from rng, their hash from hasher,
+ * a coin when the hex digest starts with 0, and the loops done added to Redis about once a second.
+ * Better than the original: every call has a timeout; a failure costs one log line and a short
+ * pause, never the loops already counted; SIGTERM ends the loop and writes the count before exit.
+ */
+@ApplicationScoped
+public class CoinMiner {
+
+    private static final Logger LOG = Logger.getLogger(CoinMiner.class);
+
+    private final WorkerConfig config;
+    private final RngClient rng;
+    private final HasherClient hasher;
+    private final Wallet wallet;
+    private final HashCounter hashCounter;
+    private final Counter coinsFound;
+    private final Map<String, Counter> failures;
+    private final Object pause = new Object();
+    private volatile boolean mining = true;
+    private Thread thread;
+
+    public CoinMiner(WorkerConfig config, Wallet wallet, HashCounter hashCounter, MeterRegistry registry) {
+        this.config = config;
+        this.wallet = wallet;
+        this.hashCounter = hashCounter;
+        this.rng = client(config.rngUrl(), RngClient.class);
+        this.hasher = client(config.hasherUrl(), HasherClient.class);
+        this.coinsFound = Counter.builder("worker.coins").description("Coins found").register(registry);
+        this.failures = Map.of(
+                "rng", failureCounter(registry, "rng"),
+                "hasher", failureCounter(registry, "hasher"),
+                "redis", failureCounter(registry, "redis"));
+    }
+
+    void start(@Observes StartupEvent event) {
+        thread = new Thread(this::mine, "coin-miner");
+        thread.start();
+    }
+
+    /** SIGTERM: no new loop starts, the one in progress may finish, then the count is written. */
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        mining = false;
+        synchronized (pause) {
+            pause.notifyAll();
+        }
+        thread.join(config.shutdownGrace().toMillis());
+        if (thread.isAlive()) {
+            LOG.warn("The loop in progress did not finish in time; writing the count without it");
+            thread.interrupt();
+        }
+        try {
+            wallet.storeUnstored();
+            hashCounter.write();
+        } catch (RuntimeException e) {
+            LOG.errorf("Could not write to Redis on shutdown (%s): %d loops and %d coins are lost",
+                    e.getMessage(), hashCounter.unwritten(), wallet.unstoredCount());
+        }
+    }
+
+    public boolean isMining() {
+        return thread != null && thread.isAlive();
+    }
+
+    private void mine() {
+        long nextReport = System.nanoTime();
+        int failuresInARow = 0;
+        while (mining) {
+            if (System.nanoTime() - nextReport >= 0) {
+                report();
+                nextReport = System.nanoTime() + config.reportInterval().toNanos();
+            }
+            try {
+                pause(config.sleep());
+                if (!mining) {
+                    break;
+                }
+                workOnce();
+                failuresInARow = 0;
+            } catch (MiningFailure failure) {
+                failures.get(failure.cause).increment();
+                Duration backoff = backoff(++failuresInARow);
+                LOG.warnf("%s unavailable (%s), retrying in %d ms", failure.cause, failure.getMessage(), backoff.toMillis());
+                pause(backoff);
+            }
+        }
+    }
+
+    /** One unit of work; the loop counts once the hash is known, whatever happens to the coin. */
+    private void workOnce() {
+        byte[] randomBytes = call("rng", () -> rng.randomBytes(config.payloadSize()));
+        String digest = call("hasher", () -> hasher.hash(randomBytes)).trim();
+        if (!digest.matches("[0-9a-f]{64}")) {
+            throw new MiningFailure("hasher", "not a SHA-256 hex digest: '" + abbreviate(digest) + "'");
+        }
+        hashCounter.loopDone();
+        if (!Coin.isCoin(digest)) {
+            return;
+        }
+        Coin coin = new Coin(digest, randomBytes);
+        LOG.infof("Coin found: %s...", coin.shortDigest());
+        coinsFound.increment();
+        call("redis", () -> {
+            wallet.store(coin);
+            return coin;
+        });
+    }
+
+    private void report() {
+        try {
+            wallet.storeUnstored();
+            hashCounter.write();
+        } catch (RuntimeException e) {
+            failures.get("redis").increment();
+            LOG.warnf("redis unavailable (%s), keeping %d loops and %d coins for later",
+                    e.getMessage(), hashCounter.unwritten(), wallet.unstoredCount());
+        }
+    }
+
+    private Duration backoff(int failuresInARow) {
+        Duration max = config.maxBackoff();
+        Duration first = max.dividedBy(10);
+        Duration backoff = first.multipliedBy(1L << Math.min(failuresInARow - 1, 10));
+        return backoff.compareTo(max) > 0 ? max : backoff;
+    }
+
+    /** Waits, unless the worker is told to stop. */
+    private void pause(Duration duration) {
+        if (duration.isZero()) {
+            return;
+        }
+        synchronized (pause) {
+            if (!mining) {
+                return;
+            }
+            try {
+                pause.wait(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                mining = false;
+            }
+        }
+    }
+
+    private static <T> T call(String cause, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw new MiningFailure(cause, describe(e));
+        }
+    }
+
+    /** One short line: the innermost cause is what a learner wants to read ("Connection refused"). */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return abbreviate(message);
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ");
+        return oneLine.length() > 120 ? oneLine.substring(0, 120) + "..." : oneLine;
+    }
+
+    private <T> T client(String url, Class<T> type) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(url))
+                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .build(type);
+    }
+
+    private static Counter failureCounter(MeterRegistry registry, String cause) {
+        return Counter.builder("worker.failures").description("Loops that failed, by the service that failed them")
+                .tag("cause", cause).register(registry);
+    }
+
+    /** A step of the loop failed because of {@code cause} (rng, hasher or redis). */
+    static class MiningFailure extends RuntimeException {
+        final String cause;
+
+        MiningFailure(String cause, String message) {
+            super(message, null, false, false);
+            this.cause = cause;
+        }
+    }
+}
