@@ -3,6 +3,7 @@ package io.dockercoins.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 
 import redis.embedded.RedisServer;
 
@@ -14,14 +15,22 @@ import redis.embedded.RedisServer;
 public final class RedisTestServer implements AutoCloseable {
 
     private final int port;
+    private final Path dataDir;
     private RedisServer server;
 
-    private RedisTestServer(int port) {
+    private RedisTestServer(int port, Path dataDir) {
         this.port = port;
+        this.dataDir = dataDir;
     }
 
+    /** A server that keeps nothing: after a stop it starts again empty. */
     public static RedisTestServer startOnFreePort() {
-        RedisTestServer redis = new RedisTestServer(freePort());
+        return startOnFreePort(null);
+    }
+
+    /** A server with persistence on (append-only file in {@code dataDir}): a restart keeps the data. */
+    public static RedisTestServer startOnFreePort(Path dataDir) {
+        RedisTestServer redis = new RedisTestServer(freePort(), dataDir);
         redis.start();
         return redis;
     }
@@ -38,8 +47,9 @@ public final class RedisTestServer implements AutoCloseable {
             server = RedisServer.newRedisServer()
                     .bind("127.0.0.1")
                     .port(port)
-                    .setting("save \"\"") // nothing written to the working directory
-                    .setting("appendonly no")
+                    .setting("save \"\"")
+                    .setting(dataDir == null ? "appendonly no" : "appendonly yes")
+                    .settingIf(dataDir != null, "dir " + dataDir)
                     .build();
             server.start();
         } catch (IOException e) {

@@ -1,0 +1,65 @@
+package io.dockercoins.webui;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.NoCache;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** webui's routes, as the original's: {@code GET /json} for the page to poll, {@code GET /} to the page itself. */
+@Path("/")
+public class MiningStatsResource {
+
+    private static final Logger LOG = Logger.getLogger(MiningStatsResource.class);
+
+    private final Ledger ledger;
+    private final Counter redisFailures;
+
+    public MiningStatsResource(Ledger ledger, MeterRegistry registry) {
+        this.ledger = ledger;
+        this.redisFailures = Counter.builder("webui.json.redis.failures")
+                .description("GET /json answered 503 because Redis could not be reached")
+                .register(registry);
+    }
+
+    /** Absolute path as the original's res.redirect('/index.html'); raw header so it is not rewritten to a full URL. */
+    @GET
+    public Response home() {
+        return Response.status(Response.Status.FOUND).header(HttpHeaders.LOCATION, "/index.html").build();
+    }
+
+    @GET
+    @Path("json")
+    @Produces(MediaType.APPLICATION_JSON)
+    @NoCache // every poll must reach Redis, or the speed would read 0
+    public String json() {
+        return ledger.read().toJson();
+    }
+
+    /** Redis down (or its pool exhausted): a short answer, no stack trace; the next poll tries again. */
+    @ServerExceptionMapper
+    public Response redisUnavailable(JedisException e) {
+        redisFailures.increment();
+        LOG.debugf("Redis unavailable: %s", e.getMessage());
+        return error(Response.Status.SERVICE_UNAVAILABLE, "redis unavailable").header("Retry-After", "1").build();
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(Ledger.UnreadableLedgerException e) {
+        LOG.warnf("Unexpected data in Redis: %s", e.getMessage());
+        return error(Response.Status.INTERNAL_SERVER_ERROR, "unexpected data in redis").build();
+    }
+
+    private static Response.ResponseBuilder error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity("{\"error\":\"" + message + "\"}");
+    }
+}

@@ -1,0 +1,184 @@
+package io.dockercoins.webui;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyOrNullString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesRegex;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.oneOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.dockercoins.testing.RealRedis;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import redis.clients.jedis.Jedis;
+
+@QuarkusTest
+@QuarkusTestResource(value = RealRedis.class, restrictToAnnotatedClass = true)
+class MiningStatsResourceTest {
+
+    Jedis redis;
+
+    @BeforeEach
+    void emptyLedger() {
+        redis = new Jedis("127.0.0.1", RealRedis.server().port());
+        redis.del("wallet", "hashes");
+    }
+
+    @AfterEach
+    void disconnect() {
+        redis.close();
+    }
+
+    @Test
+    void jsonReportsTheCoinsInTheWalletAndTheHashesCounted() {
+        redis.hset("wallet", "0a1b", "bytes of coin 1");
+        redis.hset("wallet", "0c2d", "bytes of coin 2");
+        redis.hset("wallet", "0e3f", "bytes of coin 3");
+        redis.incrBy("hashes", 1234);
+
+        given().get("/json").then().statusCode(200)
+                .contentType(containsString("application/json"))
+                .body("coins", equalTo(3))
+                .body("hashes", equalTo(1234))
+                .body(containsString("\"hashes\":1234")); // a number, not the original's string
+    }
+
+    @Test
+    void hashesIsZeroBeforeAnyWorkerHasReported() {
+        given().get("/json").then().statusCode(200)
+                .body("coins", equalTo(0))
+                .body("hashes", equalTo(0));
+    }
+
+    @Test
+    void hashesBeyondIntegerRangeAreReportedExactly() {
+        redis.set("hashes", "9007199254740991");
+        given().get("/json").then().statusCode(200).body(containsString("\"hashes\":9007199254740991"));
+    }
+
+    @Test
+    void nowIsTheCurrentTimeInFractionalEpochSeconds() {
+        String body = given().get("/json").then().statusCode(200).extract().asString();
+        Matcher now = Pattern.compile("\"now\":(\\d+\\.\\d+)[,}]").matcher(body);
+        assertTrue(now.find(), "now as plain decimal seconds with a fraction: " + body);
+        double seconds = new BigDecimal(now.group(1)).doubleValue();
+        double expected = System.currentTimeMillis() / 1000.0;
+        assertEquals(expected, seconds, 5.0, body);
+    }
+
+    @Test
+    void jsonIsNeverCached() {
+        given().get("/json").then().statusCode(200).header("Cache-Control", containsString("no-cache"));
+    }
+
+    @Test
+    void rootRedirectsToThePage() {
+        given().redirects().follow(false).get("/").then()
+                .statusCode(oneOf(302, 303))
+                .header("Location", endsWith("/index.html"));
+    }
+
+    @Test
+    void thePageIsServedAndNeedsNothingFromTheInternet() {
+        String page = given().get("/index.html").then().statusCode(200)
+                .contentType(containsString("text/html"))
+                .extract().asString();
+        assertTrue(page.contains("fetch(\"json\""), "polls json by a relative URL, so it works behind a path prefix");
+        assertTrue(page.contains("hashes/second"));
+        assertTrue(!Pattern.compile("https?://|<link|<script\\s+src|@import|url\\(", Pattern.CASE_INSENSITIVE).matcher(page).find(),
+                "no external resource: the workshop Wi-Fi may be offline");
+    }
+
+    @Test
+    void wrongMethodOnJsonIs405() {
+        given().post("/json").then().statusCode(405);
+        given().delete("/json").then().statusCode(405);
+    }
+
+    @Test
+    void unknownPathsAre404() {
+        given().get("/no-such-page").then().statusCode(404);
+        given().get("/json/extra").then().statusCode(404);
+    }
+
+    @Test
+    void healthIsUpWithRedis() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void metricsArePublished() {
+        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
+    }
+
+    @Test
+    void whileRedisIsDownJsonAnswers503AndWebuiIsNotReadyButAlive() {
+        double failuresBefore = redisFailures();
+        RealRedis.server().stop();
+        try {
+            given().get("/json").then().statusCode(503)
+                    .contentType(containsString("application/json"))
+                    .header("Retry-After", not(emptyOrNullString()))
+                    .body("error", equalTo("redis unavailable"))
+                    .body(not(containsString("Exception")));
+            given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
+            given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+            assertTrue(redisFailures() > failuresBefore, "failed reads are counted");
+        } finally {
+            RealRedis.server().start();
+        }
+
+        redis.close(); // its connection died with the server
+        redis = new Jedis("127.0.0.1", RealRedis.server().port());
+        redis.set("hashes", "42");
+        awaitStatus200("/json", Duration.ofSeconds(10));
+        given().get("/json").then().statusCode(200).body("hashes", is(42));
+        awaitStatus200("/q/health/ready", Duration.ofSeconds(10));
+    }
+
+    private static double redisFailures() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher value = Pattern.compile("(?m)^webui_json_redis_failures_total(\\{[^}]*\\})? (\\S+)$").matcher(metrics);
+        assertTrue(value.find(), "metric webui_json_redis_failures_total published");
+        return Double.parseDouble(value.group(2));
+    }
+
+    /** A pooled connection that died with Redis fails once; the next poll gets a fresh one. */
+    private static void awaitStatus200(String path, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        Response last;
+        do {
+            last = given().get(path);
+            if (last.statusCode() == 200) {
+                return;
+            }
+            sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(path + " still answers " + last.statusCode() + " after " + patience + ": " + last.asString());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
