@@ -169,14 +169,14 @@ public class CoinMiner {
         }
     }
 
-    /** One short line: the innermost cause is what a learner wants to read ("Connection refused"). */
+    /** One short line: the innermost cause is what a learner wants to read ("ConnectException: Connection refused"). */
     private static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-        return abbreviate(message);
+        String type = root.getClass().getSimpleName();
+        return abbreviate(root.getMessage() == null ? type : type + ": " + root.getMessage());
     }
 
     private static String abbreviate(String text) {

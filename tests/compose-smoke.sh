@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Smoke test of docker-compose.yml: builds every image from source, runs the whole app, and checks the
+# numbers the workshop depends on (3.3 hashes/s with one worker, a ceiling of ~10 hashes/s with ten,
+# rng slow and hasher fast to answer GET /), then that `down` + `up` keeps the wallet and the counter.
+#
+#   tests/compose-smoke.sh                 # from anywhere; uses docker-compose if present, else docker compose
+#
+# Environment (all optional):
+#   SMOKE_PROJECT=dockercoins-smoke        compose project name (everything it creates is removed at the end)
+#   DOCKERCOINS_WEBUI_PORT / _RNG_PORT / _HASHER_PORT   host ports (default 8000 / 8001 / 8002)
+#   SMOKE_MEASURE_SECONDS=20               length of each hashes/s measurement
+#   SMOKE_SKIP_BUILD=1                     use the images already built
+# With Docker 20.10 and docker-compose 1.29, BuildKit must be on for the builds; this script turns it on.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
+
+PROJECT=${SMOKE_PROJECT:-dockercoins-smoke}
+WEBUI_PORT=${DOCKERCOINS_WEBUI_PORT:-8000}
+RNG_PORT=${DOCKERCOINS_RNG_PORT:-8001}
+HASHER_PORT=${DOCKERCOINS_HASHER_PORT:-8002}
+export DOCKERCOINS_WEBUI_PORT=$WEBUI_PORT DOCKERCOINS_RNG_PORT=$RNG_PORT DOCKERCOINS_HASHER_PORT=$HASHER_PORT
+MEASURE=${SMOKE_MEASURE_SECONDS:-20}
+WEBUI=http://localhost:$WEBUI_PORT
+
+if command -v docker-compose >/dev/null 2>&1; then
+  COMPOSE=(docker-compose -p "$PROJECT")
+else
+  COMPOSE=(docker compose -p "$PROJECT")
+fi
+compose() { "${COMPOSE[@]}" "$@"; }
+
+START=$SECONDS
+log() { printf '[smoke %3ds] %s\n' $((SECONDS - START)) "$*" >&2; }
+fail() { log "FAIL: $*"; compose ps >&2 || true; compose logs --tail=30 >&2 || true; exit 1; }
+
+cleanup() {
+  local rc=$?
+  log "cleaning up (down -v)"
+  compose down -v --remove-orphans >/dev/null 2>&1 || true
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+RESULTS=()
+result() { RESULTS+=("$(printf '%-44s %s' "$1" "$2")"); log "$1: $2"; }
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+# /json -> "hashes coins now". hashes may be a JSON string (like the original) or a number, and is
+# absent or null before the worker's first INCRBY.
+read_json() {
+  local body hashes coins now
+  body=$(curl -fsS --max-time 5 "$WEBUI/json") || return 1
+  hashes=$(sed -n 's/.*"hashes": *"\{0,1\}\([0-9][0-9]*\).*/\1/p' <<<"$body")
+  coins=$(sed -n 's/.*"coins": *"\{0,1\}\([0-9][0-9]*\).*/\1/p' <<<"$body")
+  now=$(sed -n 's/.*"now": *"\{0,1\}\([0-9][0-9.]*\).*/\1/p' <<<"$body")
+  [[ -n $now ]] || return 1
+  echo "${hashes:-0} ${coins:-0} $now"
+}
+
+# Waits until every container of the project reports healthy (redis included); $1 = timeout in seconds.
+wait_healthy() {
+  local timeout=$1 deadline=$((SECONDS + $1)) ids states
+  while :; do
+    ids=$(compose ps -q)
+    if [[ -n $ids ]]; then
+      # shellcheck disable=SC2086
+      states=$(docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' $ids)
+      if ! grep -qv ' healthy$' <<<"$states"; then return 0; fi
+      if grep -q ' unhealthy$\| exited$\| dead$' <<<"$states"; then fail "a container is not healthy: $(tr '\n' ' ' <<<"$states")"; fi
+    fi
+    ((SECONDS < deadline)) || fail "not all healthy within ${timeout}s: $(tr '\n' ' ' <<<"${states:-no containers}")"
+    sleep 2
+  done
+}
+
+# Waits until /json answers with hashes > $1; $2 = timeout in seconds.
+wait_hashes_above() {
+  local min=$1 deadline=$((SECONDS + $2)) h c t
+  while :; do
+    if read -r h c t < <(read_json) && ((h > min)); then echo "$h $c"; return 0; fi
+    ((SECONDS < deadline)) || fail "hashes did not grow above $min within $2 s (last: ${h:-none})"
+    sleep 1
+  done
+}
+
+# hashes/s over $MEASURE seconds, from /json deltas (its own clock, like the web UI).
+measure_rate() {
+  local h1 c1 t1 h2 c2 t2
+  read -r h1 c1 t1 < <(read_json) || fail "/json did not answer"
+  sleep "$MEASURE"
+  read -r h2 c2 t2 < <(read_json) || fail "/json did not answer"
+  awk -v h1="$h1" -v h2="$h2" -v t1="$t1" -v t2="$t2" 'BEGIN { printf "%.2f\n", (h2 - h1) / (t2 - t1) }'
+}
+
+in_range() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
+
+# Median of 5 GET / on a port, in seconds (curl's time_total).
+latency() {
+  local url=$1 i s samples=()
+  for i in 1 2 3 4 5; do
+    s=$(curl -fsS -o /dev/null --max-time 10 -w '%{time_total}' "$url") || fail "GET $url failed"
+    samples+=("$s")
+  done
+  printf '%s\n' "${samples[@]}" | sort -n | sed -n 3p
+}
+
+# --- 1. build and start ----------------------------------------------------------------------------
+compose down -v --remove-orphans >/dev/null 2>&1 || true
+for port in "$WEBUI_PORT" "$RNG_PORT" "$HASHER_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    fail "port $port is already taken on this host (set DOCKERCOINS_WEBUI_PORT, _RNG_PORT, _HASHER_PORT)"
+  fi
+done
+if [[ ${SMOKE_SKIP_BUILD:-0} != 1 ]]; then
+  log "building the images"
+  t0=$SECONDS
+  compose build >/dev/null || fail "build"
+  result "build (all images)" "$((SECONDS - t0)) s"
+fi
+
+log "starting the app (1 worker)"
+t0=$SECONDS
+timeout 180 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fail "up -d"
+wait_healthy 120
+result "up -d until all healthy" "$((SECONDS - t0)) s"
+
+# --- 2. it mines -----------------------------------------------------------------------------------
+read -r h0 c0 < <(wait_hashes_above 0 60)
+log "hashes=$h0 coins=$c0; waiting for the counter to grow and a coin to appear"
+deadline=$((SECONDS + 90))
+while :; do
+  read -r h c _ < <(read_json) || fail "/json did not answer"
+  if ((h > h0 && c > 0)); then break; fi
+  ((SECONDS < deadline)) || fail "no growth or no coin within 90 s (hashes $h0 -> $h, coins $c)"
+  sleep 2
+done
+result "hashes grow, coins appear" "ok (hashes $h, coins $c)"
+
+# --- 3. speed with 1 worker ------------------------------------------------------------------------
+sleep 5 # past the JVMs' first, slower, requests
+rate1=$(measure_rate)
+result "hashes/s, 1 worker (~3.3)" "$rate1"
+in_range "$rate1" 2.5 4.0 || fail "1 worker should give about 3.3 hashes/s, got $rate1"
+
+# --- 4. ten workers: the ceiling and the latency contrast ------------------------------------------
+log "scaling the worker to 10"
+timeout 180 "${COMPOSE[@]}" up -d --scale worker=10 >/dev/null 2>&1 || fail "up -d --scale worker=10"
+wait_healthy 120
+sleep 5 # let the new workers get into rng's line
+rate10=$(measure_rate)
+result "hashes/s, 10 workers (ceiling ~10)" "$rate10"
+in_range "$rate10" 8 11 || fail "10 workers should hit the ceiling of about 10 hashes/s, got $rate10"
+
+rng_latency=$(latency "http://localhost:$RNG_PORT/")
+hasher_latency=$(latency "http://localhost:$HASHER_PORT/")
+result "GET / rng, 10 workers (~0.7-0.8 s)" "${rng_latency} s"
+result "GET / hasher, 10 workers (a few ms)" "${hasher_latency} s"
+in_range "$rng_latency" 0.4 1.5 || fail "rng's GET / should wait in its line (~0.8 s), took $rng_latency s"
+in_range "$hasher_latency" 0 0.1 || fail "hasher's GET / should take a few ms, took $hasher_latency s"
+
+log "memory per container (docker stats)"
+# shellcheck disable=SC2046
+MEM=$(docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' $(compose ps -q) | sort)
+while read -r name usage; do result "memory $name" "$usage"; done <<<"$MEM"
+for s in rng hasher worker webui; do
+  img="${REGISTRY:-dockercoins}/$s:${TAG:-v0.1}"
+  result "image $img" "$(docker image inspect -f '{{.Size}}' "$img" | awk '{printf "%.0f MB", $1/1e6}')"
+done
+
+# --- 5. down then up keeps the wallet and the counter ----------------------------------------------
+read -r hk ck _ < <(read_json) || fail "/json did not answer"
+log "stop (the workers write their last count on SIGTERM) at hashes=$hk coins=$ck, down, up"
+t0=$SECONDS
+timeout 90 "${COMPOSE[@]}" stop >/dev/null 2>&1 || fail "stop"
+result "stop, 10 workers (the whole app)" "$((SECONDS - t0)) s"
+timeout 90 "${COMPOSE[@]}" down >/dev/null 2>&1 || fail "down"
+timeout 180 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fail "up -d after down"
+wait_healthy 120
+read -r h c _ < <(read_json) || fail "/json did not answer"
+((hk > 0 && h >= hk && c >= ck)) || fail "counter not kept: before down hashes=$hk coins=$ck, after up hashes=$h coins=$c"
+result "kept across down/up" "ok (hashes $hk -> $h, coins $ck -> $c)"
+
+# --- 6. down -v wipes them (done again by the trap) ------------------------------------------------
+timeout 90 "${COMPOSE[@]}" down -v >/dev/null 2>&1 || fail "down -v"
+if docker volume inspect "${PROJECT}_redis-data" >/dev/null 2>&1; then fail "down -v left the volume"; fi
+result "down -v removes the volume" "ok"
+
+printf '\n%-44s %s\n' "DockerCoins compose smoke test" "result"
+printf '%s\n' "--------------------------------------------------------------------"
+printf '%s\n' "${RESULTS[@]}"
+printf 'PASS in %d s\n' $((SECONDS - START))
