@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +38,7 @@ class MiningStatsResourceTest {
     void emptyLedger() {
         redis = new Jedis("127.0.0.1", RealRedis.server().port());
         redis.del("wallet", "hashes");
+        redis.keys("worker:*").forEach(redis::del);
     }
 
     @AfterEach
@@ -100,8 +102,82 @@ class MiningStatsResourceTest {
                 .extract().asString();
         assertTrue(page.contains("fetch(\"json\""), "polls json by a relative URL, so it works behind a path prefix");
         assertTrue(page.contains("hashes/second"));
-        assertTrue(!Pattern.compile("https?://|<link|<script\\s+src|@import|url\\(", Pattern.CASE_INSENSITIVE).matcher(page).find(),
+        assertTrue(!Pattern.compile("https?:|//[a-z]|@import|url\\(", Pattern.CASE_INSENSITIVE).matcher(page).find(),
                 "no external resource: the workshop Wi-Fi may be offline");
+        Matcher resources = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(page);
+        int count = 0;
+        while (resources.find()) {
+            String path = resources.group(1);
+            assertTrue(!path.startsWith("/"), "relative, so it works behind a path prefix: " + path);
+            given().get("/" + path).then().statusCode(200); // e.g. the chart library from its WebJar
+            count++;
+        }
+        assertTrue(count >= 2, "the chart library's script and style are referenced");
+    }
+
+    @Test
+    void jsonListsTheLiveWorkersTheSpeedOfEachVersionAndTheShareOfEachRngInstance() {
+        redis.incrBy("hashes", 100);
+        worker("aaa111", Map.of("version", "v0.1", "speed", "3.30", "loops", "50", "rng:rng-1", "12", "rng:rng-2", "4"));
+        worker("bbb222", Map.of("version", "v0.1", "speed", "3.20", "loops", "40", "rng:rng-1", "4"));
+        worker("ccc333", Map.of("version", "v0.2", "speed", "1.5", "loops", "7", "rng:rng-2", "12"));
+
+        Response json = given().get("/json");
+        json.then().statusCode(200)
+                .body("coins", equalTo(0))
+                .body("hashes", equalTo(100))
+                .body("workers.size()", equalTo(3))
+                .body("workers[0].id", equalTo("aaa111"))
+                .body("workers[0].version", equalTo("v0.1"))
+                .body("workers[0].speed", equalTo(3.3f))
+                .body("workers[2].id", equalTo("ccc333"))
+                .body("workers[2].version", equalTo("v0.2"))
+                .body("versions.'v0.1'", equalTo(6.5f))
+                .body("versions.'v0.2'", equalTo(1.5f))
+                .body("rng.'rng-1'", equalTo(0.5f))
+                .body("rng.'rng-2'", equalTo(0.5f));
+        assertTrue(json.asString().startsWith("{\"coins\":0,\"hashes\":100,\"now\":"),
+                "the original's three fields come first, unchanged: " + json.asString());
+    }
+
+    @Test
+    void aWorkerThatStopsReportingDisappearsWhenItsKeyExpires() {
+        worker("alive", Map.of("version", "v0.1", "speed", "3.3"));
+        worker("dying", Map.of("version", "v0.2", "speed", "3.3"));
+        redis.pexpire("worker:dying", 500);
+        given().get("/json").then().statusCode(200).body("workers.size()", equalTo(2));
+        sleep(800);
+        given().get("/json").then().statusCode(200)
+                .body("workers.size()", equalTo(1))
+                .body("workers[0].id", equalTo("alive"))
+                .body("versions.'v0.2'", is((Object) null));
+    }
+
+    @Test
+    void noWorkerMeansEmptyListsNotMissingFields() {
+        given().get("/json").then().statusCode(200)
+                .body(containsString("\"workers\":[]"))
+                .body(containsString("\"versions\":{}"))
+                .body(containsString("\"rng\":{}"));
+    }
+
+    @Test
+    void oddWorkerKeysAreToleratedAndNamesAreEscaped() {
+        redis.set("worker:not-a-hash", "whatever"); // another type under the prefix: skipped
+        worker("odd\"<name>", Map.of("speed", "fast", "rng:x\\y", "-3", "rng:ok", "2"));
+        String body = given().get("/json").then().statusCode(200)
+                .body("workers.size()", equalTo(1))
+                .body("workers[0].id", equalTo("odd\"<name>"))
+                .body("workers[0].version", equalTo("unknown"))
+                .body("workers[0].speed", equalTo(0))
+                .body("rng.ok", equalTo(1))
+                .extract().asString();
+        assertTrue(!body.contains("<"), "no raw < in the JSON: " + body);
+    }
+
+    private void worker(String id, Map<String, String> fields) {
+        redis.hset("worker:" + id, fields);
+        redis.expire("worker:" + id, 30);
     }
 
     @Test

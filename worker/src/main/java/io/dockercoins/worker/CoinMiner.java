@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,18 +35,22 @@ public class CoinMiner {
     private final HasherClient hasher;
     private final Wallet wallet;
     private final HashCounter hashCounter;
+    private final WorkerStats stats;
     private final Counter coinsFound;
     private final Map<String, Counter> failures;
     private final Object pause = new Object();
     private volatile boolean mining = true;
     private Thread thread;
 
-    public CoinMiner(WorkerConfig config, Wallet wallet, HashCounter hashCounter, MeterRegistry registry) {
+    public CoinMiner(WorkerConfig config, Wallet wallet, HashCounter hashCounter, WorkerStats stats, MeterRegistry registry) {
         this.config = config;
         this.wallet = wallet;
         this.hashCounter = hashCounter;
-        this.rng = client(config.rngUrl(), RngClient.class);
-        this.hasher = client(config.hasherUrl(), HasherClient.class);
+        this.stats = stats;
+        // A new connection for each rng call, like the original's requests.get(): with one kept-alive connection a
+        // worker would stick to one rng instance, and added rng instances (compose --scale, pods) would get no work.
+        this.rng = client(config.rngUrl(), RngClient.class, false);
+        this.hasher = client(config.hasherUrl(), HasherClient.class, true);
         this.coinsFound = Counter.builder("worker.coins").description("Coins found").register(registry);
         this.failures = Map.of(
                 "rng", failureCounter(registry, "rng"),
@@ -53,6 +59,7 @@ public class CoinMiner {
     }
 
     void start(@Observes StartupEvent event) {
+        LOG.infof("Worker %s, version %s, publishing its stats as %s", stats.id(), stats.version(), stats.key());
         thread = new Thread(this::mine, "coin-miner");
         thread.start();
     }
@@ -70,7 +77,7 @@ public class CoinMiner {
         }
         try {
             wallet.storeUnstored();
-            hashCounter.write();
+            hashCounter.writeLast();
         } catch (RuntimeException e) {
             LOG.errorf("Could not write to Redis on shutdown (%s): %d loops and %d coins are lost",
                     e.getMessage(), hashCounter.unwritten(), wallet.unstoredCount());
@@ -107,12 +114,18 @@ public class CoinMiner {
 
     /** One unit of work; the loop counts once the hash is known, whatever happens to the coin. */
     private void workOnce() {
-        byte[] randomBytes = call("rng", () -> rng.randomBytes(config.payloadSize()));
+        RestResponse<byte[]> fromRng = call("rng", () -> rng.randomBytes(config.payloadSize()));
+        if (fromRng.getStatus() != 200 || fromRng.getEntity() == null) {
+            throw new MiningFailure("rng", "HTTP " + fromRng.getStatus());
+        }
+        byte[] randomBytes = fromRng.getEntity();
+        String rngInstance = fromRng.getHeaderString(RngClient.SERVED_BY);
         String digest = call("hasher", () -> hasher.hash(randomBytes)).trim();
         if (!digest.matches("[0-9a-f]{64}")) {
             throw new MiningFailure("hasher", "not a SHA-256 hex digest: '" + abbreviate(digest) + "'");
         }
         hashCounter.loopDone();
+        stats.loopDone(rngInstance);
         if (!Coin.isCoin(digest)) {
             return;
         }
@@ -184,9 +197,10 @@ public class CoinMiner {
         return oneLine.length() > 120 ? oneLine.substring(0, 120) + "..." : oneLine;
     }
 
-    private <T> T client(String url, Class<T> type) {
+    private <T> T client(String url, Class<T> type, boolean keepAlive) {
         return QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(url))
+                .property(QuarkusRestClientProperties.KEEP_ALIVE_ENABLED, keepAlive)
                 .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .build(type);

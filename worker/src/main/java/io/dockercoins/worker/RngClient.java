@@ -6,12 +6,19 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** rng as the original worker sees it: {@code GET http://rng/32}. */
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * rng as the original worker sees it: {@code GET http://rng/32}; the response as a whole, for its
+ * {@code X-Served-By} header (which rng instance answered: the web UI shows how the load spreads).
+ */
 @Path("/")
 public interface RngClient {
 
     @GET
     @Path("{size}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    byte[] randomBytes(@PathParam("size") int size);
+    RestResponse<byte[]> randomBytes(@PathParam("size") int size);
+
+    String SERVED_BY = "X-Served-By";
 }

@@ -1,6 +1,7 @@
 package io.dockercoins.worker;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -48,4 +49,28 @@ public interface WorkerConfig {
     /** On SIGTERM, how long the loop in progress may take to finish before the count is written anyway. */
     @WithDefault("3s")
     Duration shutdownGrace();
+
+    /**
+     * The version this worker reports to the web UI (WORKER_VERSION). The image sets it from its build's
+     * TAG, so worker:v0.2 reports v0.2 and a rollout shows on the page as one version giving way to another.
+     */
+    @WithDefault("dev")
+    String version();
+
+    /**
+     * This worker's name on the web UI (WORKER_ID). Default: the host name (the container id or the pod
+     * name), followed by the process id when not in a container (pid 1), so two workers on one machine differ.
+     */
+    Optional<String> id();
+
+    /** The speed and the rng instances a worker publishes are measured over this much recent time. */
+    @WithDefault("5s")
+    Duration statsWindow();
+
+    /**
+     * How long the published stats live in Redis ({@code EXPIRE worker:<id>}) without a newer report: a worker
+     * that dies without a SIGTERM (kill -9, a lost node) leaves the page this long after. A clean stop removes them.
+     */
+    @WithDefault("10s")
+    Duration statsTtl();
 }

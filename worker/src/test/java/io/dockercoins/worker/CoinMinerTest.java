@@ -38,6 +38,9 @@ class CoinMinerTest {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    WorkerStats stats;
+
     Jedis redis;
 
     @BeforeEach
@@ -138,6 +141,65 @@ class CoinMinerTest {
                 .body(containsString("worker_coins_total"))
                 .body(containsString("worker_failures_total{cause=\"rng\""))
                 .body(containsString("worker_failures_total{cause=\"redis\""));
+    }
+
+    @Test
+    void theWorkerPublishesItsVersionSpeedAndRngInstancesInAKeyThatExpires() {
+        String key = stats.key();
+        assertTrue(key.startsWith("worker:") && key.length() > "worker:".length(), key);
+        await().atMost(PATIENCE).until(() -> Double.parseDouble(redis.hget(key, "speed") == null ? "0" : redis.hget(key, "speed")) > 1);
+
+        Map<String, String> published = redis.hgetAll(key);
+        assertEquals("v-test", published.get("version"), "worker.version (WORKER_VERSION) is published");
+        double speed = Double.parseDouble(published.get("speed"));
+        assertTrue(speed > 1 && speed < 50, "loops per second over the last few seconds: " + speed);
+        assertTrue(Long.parseLong(published.get("loops")) > 0, published.toString());
+        assertTrue(Integer.parseInt(published.get("rng:fake-rng-1")) > 0, "rng answers counted by X-Served-By: " + published);
+        long ttl = redis.pttl(key);
+        assertTrue(ttl > 0 && ttl <= 3000, "the key expires by itself (worker.stats-ttl=3s in tests), pttl " + ttl);
+    }
+
+    @Test
+    void eachRngInstanceIsCountedAndInstancesGoneForAWhileDropOut() {
+        FakeRngAndHasher.rngInstances = new String[] {"rng-a", "rng-b"};
+        String key = stats.key();
+        await().atMost(PATIENCE).until(() -> {
+            Map<String, String> published = redis.hgetAll(key);
+            return published.containsKey("rng:rng-a") && published.containsKey("rng:rng-b") && !published.containsKey("rng:fake-rng-1");
+        });
+        Map<String, String> published = redis.hgetAll(key);
+        int a = Integer.parseInt(published.get("rng:rng-a"));
+        int b = Integer.parseInt(published.get("rng:rng-b"));
+        assertTrue(Math.abs(a - b) <= 1, "alternating instances get equal counts: " + published);
+
+        FakeRngAndHasher.rngInstances = new String[0]; // an rng without the header, like the original
+        await().atMost(PATIENCE).until(() -> redis.hgetAll(key).containsKey("rng:unknown"));
+    }
+
+    @Test
+    void aDeletedStatsKeyComesBackWithTheNextReportAndTheCounterIsUntouched() {
+        String key = stats.key();
+        await().atMost(PATIENCE).until(() -> redis.exists(key));
+        redis.del(key);
+        long before = hashesInRedis();
+        await().atMost(PATIENCE).until(() -> redis.exists(key) && hashesInRedis() > before);
+        assertTrue(redis.pttl(key) > 0);
+    }
+
+    @Test
+    void aStoppedWorkerLeavesNoStatsBehindAndADeadOneIsForgottenAfterTheTtl() {
+        String key = stats.key();
+        await().atMost(PATIENCE).until(() -> redis.exists(key));
+        // A clean stop writes the last count and deletes the key (CoinMiner.stop calls writeLast).
+        pauseMining();
+        hashCounter.writeLast();
+        assertFalse(redis.exists(key), "writeLast removes the worker's stats");
+        // A dead worker (no more reports) is forgotten by Redis itself: here the key is written once more by hand, as a worker would.
+        redis.hset("worker:dead-one", Map.of("version", "v0.1", "speed", "3.30"));
+        redis.pexpire("worker:dead-one", 300);
+        await().atMost(Duration.ofSeconds(3)).until(() -> !redis.exists("worker:dead-one"));
+        resumeMining();
+        await().atMost(PATIENCE).until(() -> redis.exists(key));
     }
 
     /** Makes rng fail, then waits until every loop done so far is in Redis. */

@@ -25,11 +25,15 @@ public class FakeRngAndHasher {
     static volatile boolean rngFailing;
     static volatile long rngDelayMillis;
     static volatile Coins coins = Coins.REAL;
+    /** The X-Served-By of each answer, in turn (none at all when empty, like the original rng). */
+    static volatile String[] rngInstances = {"fake-rng-1"};
+    private static final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
 
     static void reset() {
         rngFailing = false;
         rngDelayMillis = 0;
         coins = Coins.REAL;
+        rngInstances = new String[] {"fake-rng-1"};
     }
 
     @GET
@@ -42,7 +46,12 @@ public class FakeRngAndHasher {
         }
         byte[] bytes = new byte[size];
         new java.util.Random().nextBytes(bytes);
-        return Response.ok(bytes).build();
+        String[] instances = rngInstances;
+        Response.ResponseBuilder answer = Response.ok(bytes);
+        if (instances.length > 0) {
+            answer.header("X-Served-By", instances[(int) (served.getAndIncrement() % instances.length)]);
+        }
+        return answer.build();
     }
 
     @POST

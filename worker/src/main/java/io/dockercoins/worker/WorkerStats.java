@@ -1,0 +1,106 @@
+package io.dockercoins.worker;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * What this worker tells the web UI about itself, besides the {@code hashes} counter: who it is, its
+ * version, its recent speed and which rng instances served it. {@link HashCounter} publishes it with each
+ * counter report as a Redis hash that expires by itself:
+ *
+ * <pre>
+ * worker:&lt;id&gt;   version  v0.1
+ *               speed    3.30        loops per second over the last stats window (5 s)
+ *               loops    1234        loops done since this worker started
+ *               rng:&lt;host&gt; 16       rng answers from that instance (X-Served-By) in the window
+ * </pre>
+ */
+@ApplicationScoped
+public class WorkerStats {
+
+    static final String KEY_PREFIX = "worker:";
+    /** rng answered without an X-Served-By header (the original Python rng, say). */
+    static final String UNKNOWN_RNG = "unknown";
+
+    private final String id;
+    private final String version;
+    private final long windowNanos;
+    private final long startedAt = System.nanoTime();
+    /** One entry per loop done in the window: when, and which rng instance gave its random bytes. */
+    private final Deque<Loop> recent = new ArrayDeque<>();
+    private long loops;
+
+    public WorkerStats(WorkerConfig config) {
+        this.id = config.id().filter(name -> !name.isBlank()).orElseGet(WorkerStats::defaultId);
+        this.version = config.version();
+        this.windowNanos = config.statsWindow().toNanos();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public String key() {
+        return KEY_PREFIX + id;
+    }
+
+    /** A loop is done (its hash is known); {@code rngInstance} is the X-Served-By of rng's answer, or null. */
+    public synchronized void loopDone(String rngInstance) {
+        long now = System.nanoTime();
+        recent.addLast(new Loop(now, rngInstance == null || rngInstance.isBlank() ? UNKNOWN_RNG : rngInstance.trim()));
+        loops++;
+        forgetOld(now);
+    }
+
+    /** The fields of {@code worker:<id>} as of now. */
+    public synchronized Map<String, String> snapshot() {
+        long now = System.nanoTime();
+        forgetOld(now);
+        // A worker that started less than a window ago is measured over its life, but at least 1 s (no wild first numbers).
+        long measured = Math.max(Math.min(windowNanos, now - startedAt), Math.min(windowNanos, 1_000_000_000L));
+        double speed = recent.size() / (measured / 1e9);
+        Map<String, Integer> rng = new TreeMap<>();
+        for (Loop loop : recent) {
+            rng.merge(loop.rngInstance, 1, Integer::sum);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("version", version);
+        fields.put("speed", String.format(Locale.ROOT, "%.2f", speed));
+        fields.put("loops", Long.toString(loops));
+        rng.forEach((instance, count) -> fields.put("rng:" + instance, count.toString()));
+        return fields;
+    }
+
+    private void forgetOld(long now) {
+        while (!recent.isEmpty() && now - recent.peekFirst().at > windowNanos) {
+            recent.removeFirst();
+        }
+    }
+
+    /** The container's or pod's name; outside a container (pid is not 1) with the pid, so two local workers differ. */
+    private static String defaultId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "worker");
+        }
+        long pid = ProcessHandle.current().pid();
+        return pid == 1 ? host : host + "-" + pid;
+    }
+
+    private record Loop(long at, String rngInstance) {
+    }
+}
