@@ -102,19 +102,6 @@ class RandomBytesResourceTest {
     }
 
     @Test
-    void healthAndMetricsDoNotWaitInLine() {
-        for (int i = 0; i < 10; i++) {
-            CompletableFuture.runAsync(() -> given().get("/32"), clients);
-        }
-        sleep(100);
-        long started = System.nanoTime();
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200);
-        long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        assertTrue(tookMillis < 500, "health took " + tookMillis + " ms behind a line of about 1 s");
-    }
-
-    @Test
     void metricsCountBytesServedAndTheLine() {
         given().get("/16").then().statusCode(200);
         RestAssured.get("/q/metrics").then().statusCode(200)

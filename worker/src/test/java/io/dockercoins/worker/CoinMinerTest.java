@@ -97,7 +97,7 @@ class CoinMinerTest {
 
         FakeRngAndHasher.rngFailing = false;
         long loops = loopsDone();
-        await().atMost(Duration.ofSeconds(3)).until(() -> loopsDone() >= loops + 3);
+        await().atMost(PATIENCE).until(() -> loopsDone() >= loops + 3);
     }
 
     @Test
@@ -197,7 +197,7 @@ class CoinMinerTest {
         // A dead worker (no more reports) is forgotten by Redis itself: here the key is written once more by hand, as a worker would.
         redis.hset("worker:dead-one", Map.of("version", "v0.1", "speed", "3.30"));
         redis.pexpire("worker:dead-one", 300);
-        await().atMost(Duration.ofSeconds(3)).until(() -> !redis.exists("worker:dead-one"));
+        await().atMost(PATIENCE).until(() -> !redis.exists("worker:dead-one"));
         resumeMining();
         await().atMost(PATIENCE).until(() -> redis.exists(key));
     }
