@@ -60,12 +60,11 @@ public class RandomBytesResource {
     }
 
     private int parseSize(String size) {
-        int howMany;
-        try {
-            howMany = Integer.parseInt(size);
-        } catch (NumberFormatException e) {
+        // Digits only, like the original's <int:...> route: no sign, no spaces, at most 9 digits (no overflow).
+        if (!size.matches("[0-9]{1,9}")) {
             throw new BadSizeException("size must be a whole number of bytes from 0 to " + config.maxBytes() + ", got '" + size + "'");
         }
+        int howMany = Integer.parseInt(size);
         if (howMany < 0 || howMany > config.maxBytes()) {
             throw new BadSizeException("size must be from 0 to " + config.maxBytes() + " bytes, got " + howMany);
         }

@@ -63,7 +63,7 @@ class RandomBytesResourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1", "abc", "1.5", "1048577", "99999999999", "0x20"})
+    @ValueSource(strings = {"-1", "abc", "1.5", "1048577", "99999999999", "0x20", "+5", "-0"})
     void aBadSizeGets400WithAOneLineMessage(String size) {
         given().get("/" + size).then().statusCode(400)
                 .contentType(containsString("text/plain"))
