@@ -1,0 +1,333 @@
+package io.dockercoins.k8s;
+
+import static io.dockercoins.k8s.StrictParsingTest.assertNoProblems;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.zjsonpatch.JsonPatch;
+
+/**
+ * Every kubectl command of k8s/README.md's walkthrough, checked against the manifests: the files it applies
+ * exist, the objects, containers and Service ports it names exist, its label selectors match pods, its image
+ * changes keep the repository, and its patches apply to the manifest and leave a valid Deployment.
+ */
+class ReadmeCommandsTest {
+
+    static final Pattern FENCE = Pattern.compile("(?s)```(?:bash|sh|console)\\n(.*?)```");
+    static final Pattern SUBSHELL = Pattern.compile("\\$\\((kubectl [^()]*)\\)");
+
+    record Command(int line, String text, List<String> args) {
+    }
+
+    static List<Command> commands() throws Exception {
+        String readme = Files.readString(Manifests.K8S.resolve("README.md"));
+        List<Command> commands = new ArrayList<>();
+        Matcher block = FENCE.matcher(readme);
+        while (block.find()) {
+            int firstLine = readme.substring(0, block.start(1)).split("\n", -1).length;
+            String[] lines = block.group(1).replace("\\\n", " ").split("\n");
+            String heredocEnd = null;
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i].strip();
+                if (heredocEnd != null) {
+                    if (line.equals(heredocEnd)) {
+                        heredocEnd = null;
+                    }
+                    continue;
+                }
+                Matcher heredoc = Pattern.compile("<<-?'?(\\w+)'?").matcher(line);
+                if (heredoc.find()) {
+                    heredocEnd = heredoc.group(1);
+                }
+                line = line.replaceFirst("^\\$ ", "").replaceAll("\\s+#.*$", "");
+                // $(kubectl ...) inside a command: checked on its own, then stands for what it prints (pod names)
+                Matcher sub = SUBSHELL.matcher(line);
+                while (sub.find()) {
+                    commands.add(new Command(firstLine + i, sub.group(1), words(sub.group(1))));
+                }
+                line = SUBSHELL.matcher(line).replaceAll("pod/PODS");
+                for (String segment : line.split("&&|\\|\\||;|\\|")) {
+                    List<String> w = words(segment.strip());
+                    int k = w.indexOf("kubectl");
+                    if (k >= 0 && (k == 0 || w.get(k - 1).equals("do") || w.get(k - 1).equals("then"))) {
+                        commands.add(new Command(firstLine + i, segment.strip(), w.subList(k, w.size())));
+                    }
+                }
+            }
+        }
+        return commands;
+    }
+
+    /** Shell words, quotes removed (enough for these commands). */
+    static List<String> words(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        char quote = 0;
+        boolean any = false;
+        for (char c : s.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                any = true;
+            } else if (Character.isWhitespace(c)) {
+                if (cur.length() > 0 || any) {
+                    out.add(cur.toString());
+                }
+                cur.setLength(0);
+                any = false;
+            } else {
+                cur.append(c);
+            }
+        }
+        if (cur.length() > 0 || any) {
+            out.add(cur.toString());
+        }
+        return out;
+    }
+
+    static final Map<String, String> KINDS = Map.ofEntries(
+            Map.entry("deployment", "Deployment"), Map.entry("deploy", "Deployment"), Map.entry("deployments", "Deployment"),
+            Map.entry("service", "Service"), Map.entry("svc", "Service"), Map.entry("services", "Service"),
+            Map.entry("daemonset", "DaemonSet"), Map.entry("ds", "DaemonSet"),
+            Map.entry("hpa", "HorizontalPodAutoscaler"), Map.entry("pdb", "PodDisruptionBudget"),
+            Map.entry("networkpolicy", "NetworkPolicy"), Map.entry("netpol", "NetworkPolicy"));
+    static final List<String> UNCHECKED_TYPES = List.of("pods", "pod", "po", "nodes", "node", "endpointslices",
+            "events", "namespace", "ns", "all");
+
+    @Test
+    void everyKubectlCommandOfTheWalkthroughFitsTheManifests() throws Exception {
+        List<Command> commands = commands();
+        assertTrue(commands.size() >= 40, "found only " + commands.size() + " kubectl commands in k8s/README.md");
+        List<String> problems = new ArrayList<>();
+        for (Command c : commands) {
+            try {
+                check(c, problems);
+            } catch (RuntimeException e) {
+                problems.add(where(c) + ": " + e);
+            }
+        }
+        assertNoProblems(problems);
+    }
+
+    static String where(Command c) {
+        return "k8s/README.md:" + c.line() + " `" + c.text() + "`";
+    }
+
+    static void check(Command c, List<String> problems) throws Exception {
+        List<String> a = new ArrayList<>(c.args().subList(1, c.args().size()));
+        String namespace = option(a, "-n", "--namespace");
+        String verb = a.isEmpty() ? "" : a.remove(0);
+        String selector = option(a, "-l", "--selector");
+        String file = option(a, "-f", "--filename");
+        List<String> positional = a.stream().filter(s -> !s.startsWith("-")).toList();
+        if (selector != null && !positional.isEmpty() && List.of("pods", "pod", "po").contains(positional.get(0))
+                && !selectorMatchesSomePod(selector)) {
+            problems.add(where(c) + ": selector " + selector + " matches no pod template of k8s/");
+        }
+        switch (verb) {
+            case "apply", "delete" -> {
+                if (file != null) {
+                    if (!file.equals("-")) {
+                        Path path = Manifests.ROOT.resolve(file);
+                        if (!Files.exists(path)) {
+                            problems.add(where(c) + ": " + file + " does not exist");
+                        } else if (Files.isDirectory(path) && Manifests.all().stream().noneMatch(d -> d.file().startsWith(path.normalize()))) {
+                            problems.add(where(c) + ": " + file + " holds no manifest");
+                        }
+                    }
+                } else {
+                    resource(c, positional, problems, namespace);
+                }
+            }
+            case "get", "describe", "logs", "top", "wait" -> {
+                if (!a.contains("--raw")) {
+                    resource(c, positional, problems, namespace);
+                }
+            }
+            case "scale" -> {
+                deployment(c, positional, problems);
+                String replicas = a.stream().filter(s -> s.startsWith("--replicas=")).findFirst().orElse(null);
+                if (replicas == null || !replicas.substring(11).matches("\\d+")) {
+                    problems.add(where(c) + ": no --replicas=N");
+                }
+            }
+            case "set" -> {
+                if (!positional.get(0).equals("image")) {
+                    problems.add(where(c) + ": only `set image` is checked");
+                    return;
+                }
+                Optional<Deployment> d = deployment(c, positional.subList(1, positional.size()), problems);
+                for (String change : positional.subList(2, positional.size())) {
+                    String container = change.substring(0, change.indexOf('='));
+                    String image = change.substring(change.indexOf('=') + 1);
+                    Optional<Container> ct = d.flatMap(dep -> dep.getSpec().getTemplate().getSpec().getContainers().stream()
+                            .filter(x -> x.getName().equals(container)).findFirst());
+                    if (d.isPresent() && ct.isEmpty()) {
+                        problems.add(where(c) + ": no container " + container);
+                    } else if (ct.isPresent() && !image.contains("$")
+                            && !AppFacts.repository(image).equals(AppFacts.repository(ct.get().getImage()))) {
+                        problems.add(where(c) + ": " + image + " is not a version of " + ct.get().getImage());
+                    }
+                }
+            }
+            case "rollout" -> {
+                if (!List.of("status", "undo", "history", "restart").contains(positional.get(0))) {
+                    problems.add(where(c) + ": rollout " + positional.get(0) + "?");
+                }
+                resource(c, positional.subList(1, positional.size()), problems, namespace);
+            }
+            case "patch" -> patch(c, a, positional, problems);
+            case "port-forward" -> {
+                Optional<HasMetadata> svc = resource(c, positional.subList(0, 1), problems, namespace);
+                String remote = positional.get(1).contains(":") ? positional.get(1).split(":")[1] : positional.get(1);
+                if (svc.isPresent() && ((Service) svc.get()).getSpec().getPorts().stream().noneMatch(p -> p.getPort() == Integer.parseInt(remote))) {
+                    problems.add(where(c) + ": the Service has no port " + remote);
+                }
+            }
+            case "autoscale" -> deployment(c, positional, problems);
+            case "label" -> {
+                // pods named by a $(kubectl get ...) checked above, or a namespace
+                if (!positional.get(0).startsWith("pod") && !positional.get(0).equals("namespace")) {
+                    problems.add(where(c) + ": label what?");
+                }
+            }
+            case "run" -> {
+                String labels = a.stream().filter(s -> s.startsWith("--labels=")).findFirst().orElse("");
+                if (positional.get(0).equals("loadtester") && !labels.contains("app.kubernetes.io/name=loadtester")) {
+                    problems.add(where(c) + ": the load tester needs the label the network policies let through");
+                }
+                if (a.stream().noneMatch(s -> s.startsWith("--image="))) {
+                    problems.add(where(c) + ": no --image");
+                }
+            }
+            case "create", "drain", "uncordon" -> {
+                // a namespace, a node: nothing in the manifests to check
+            }
+            default -> problems.add(where(c) + ": kubectl " + verb + " is not checked by this test: teach it");
+        }
+    }
+
+    /** Removes an option and its value (-n x, -n=x, --namespace=x) from the arguments; returns the value. */
+    static String option(List<String> a, String shortName, String longName) {
+        for (int i = 0; i < a.size(); i++) {
+            String s = a.get(i);
+            if ((s.equals(shortName) || s.equals(longName)) && i + 1 < a.size()) {
+                a.remove(i);
+                return a.remove(i);
+            }
+            if (s.startsWith(shortName + "=") || s.startsWith(longName + "=")) {
+                a.remove(i);
+                return s.substring(s.indexOf('=') + 1);
+            }
+        }
+        return null;
+    }
+
+    static Optional<HasMetadata> resource(Command c, List<String> positional, List<String> problems, String namespace) {
+        if (positional.isEmpty()) {
+            problems.add(where(c) + ": names nothing");
+            return Optional.empty();
+        }
+        String type = positional.get(0);
+        String name = null;
+        if (type.contains("/")) {
+            name = type.substring(type.indexOf('/') + 1);
+            type = type.substring(0, type.indexOf('/'));
+        } else if (positional.size() > 1) {
+            name = positional.get(1);
+        }
+        if (UNCHECKED_TYPES.contains(type)) {
+            return Optional.empty();
+        }
+        String kind = KINDS.get(type);
+        if (kind == null) {
+            problems.add(where(c) + ": unknown resource type " + type);
+            return Optional.empty();
+        }
+        if (name == null || name.contains("$")) {
+            return Optional.empty(); // all of them
+        }
+        String wanted = name;
+        Optional<Manifests.Doc> doc = Manifests.all().stream()
+                .filter(d -> d.kind().equals(kind) && wanted.equals(d.name())).findFirst();
+        if (doc.isEmpty()) {
+            problems.add(where(c) + ": no " + kind + " " + name + " in k8s/");
+            return Optional.empty();
+        }
+        return Optional.of(doc.get().resource());
+    }
+
+    static Optional<Deployment> deployment(Command c, List<String> positional, List<String> problems) {
+        return resource(c, positional, problems, null).filter(Deployment.class::isInstance).map(Deployment.class::cast);
+    }
+
+    static void patch(Command c, List<String> a, List<String> positional, List<String> problems) throws Exception {
+        Optional<HasMetadata> target = resource(c, positional, problems, null);
+        String type = a.stream().filter(s -> s.startsWith("--type=")).findFirst().orElse("");
+        String patch = option(new ArrayList<>(a), "-p", "--patch");
+        if (!type.equals("--type=json") || patch == null) {
+            problems.add(where(c) + ": only --type=json -p '...' patches are checked");
+            return;
+        }
+        if (target.isEmpty()) {
+            return;
+        }
+        JsonNode source = Manifests.roundTrip(target.get());
+        JsonNode patched = JsonPatch.apply(Manifests.YAML.readTree(patch), source);
+        HasMetadata result = (HasMetadata) Manifests.SERIALIZATION.convertValue(patched, KubernetesResource.class);
+        for (String leftover : Manifests.leftovers(result)) {
+            problems.add(where(c) + ": the patch leaves " + leftover);
+        }
+        if (source.equals(patched)) {
+            problems.add(where(c) + ": the patch changes nothing");
+        }
+    }
+
+    /** key=value, key!=value, key, !key, comma-separated: does some pod template of k8s/ match it? */
+    static boolean selectorMatchesSomePod(String selector) {
+        return Manifests.workloads(Manifests.all()).stream().anyMatch(w -> {
+            Map<String, String> labels = w.podLabels();
+            for (String req : selector.split(",")) {
+                req = req.strip();
+                boolean ok;
+                if (req.startsWith("!")) {
+                    ok = !labels.containsKey(req.substring(1));
+                } else if (req.contains("!=")) {
+                    String[] kv = req.split("!=", 2);
+                    ok = !kv[1].equals(labels.get(kv[0]));
+                } else if (req.contains("=")) {
+                    String[] kv = req.split("==?", 2);
+                    ok = kv[1].equals(labels.get(kv[0]));
+                } else {
+                    ok = labels.containsKey(req);
+                }
+                if (!ok) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+}
