@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# Benchmark of DockerCoins for Java on this machine, in one run (about 12-15 minutes), with Docker Compose:
+#   1. fidelity:  hashes/s with 1, 2, 5, 10, 20 workers (default settings) against the model
+#                 min(3.33 x workers, 10 x rng instances), with one rng and with two;
+#   2. overhead:  every delay at 0 and rng unlimited (bench/turbo.yml): workers added until hashes/s
+#                 stops rising; the highest hashes/s and the CPU-seconds per 1000 hashes (all containers);
+#   3. footprint: memory of each service idle and at 10 workers, start-up time to ready, image sizes.
+# Prints the tables and writes them to bench/results.md.
+#
+#   bench/benchmark.sh                  # builds the images first if they are missing
+#
+# Environment (all optional):
+#   BENCH_PROJECT=dc-load               compose project (everything it creates is removed at the end: down -v)
+#   DOCKERCOINS_WEBUI_PORT=8200 DOCKERCOINS_RNG_PORT=8201 DOCKERCOINS_HASHER_PORT=8202   host ports
+#   BENCH_MEASURE=20                    seconds of each measurement
+#   BENCH_BUILD=1                       rebuild the images even if they exist
+#   BENCH_OUT=bench/results.md          where the tables go
+#   BENCH_WORKERS="1 2 5 10 20"         worker counts of the fidelity table with one rng (10 is needed for memory)
+#   BENCH_TWO_RNGS=1                    0 skips the 2-rng rows (a shorter run)
+# CPU time is read from the containers' cgroups (cpuacct.usage on cgroup v1, cpu.stat on v2); memory is the
+# JVM's (or redis') resident set, VmRSS of PID 1 in each container, and the cgroup's memory usage beside it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/usr/bin:$PATH DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
+export DOCKERCOINS_WEBUI_PORT=${DOCKERCOINS_WEBUI_PORT:-8200}
+export DOCKERCOINS_RNG_PORT=${DOCKERCOINS_RNG_PORT:-8201}
+export DOCKERCOINS_HASHER_PORT=${DOCKERCOINS_HASHER_PORT:-8202}
+PROJECT=${BENCH_PROJECT:-dc-load}
+MEASURE=${BENCH_MEASURE:-20}
+OUT=${BENCH_OUT:-bench/results.md}
+WEBUI=http://localhost:$DOCKERCOINS_WEBUI_PORT
+if command -v docker-compose >/dev/null 2>&1; then DCMD=(docker-compose); else DCMD=(docker compose); fi
+# compose, quiet unless it fails (then its output and the reason the benchmark stops)
+DC=(dc)
+dc() {
+  local out
+  if ! out=$("${DCMD[@]}" "$@" 2>&1); then
+    printf '%s\n' "$out" >&2
+    printf '[bench] FAILED: %s %s\n' "${DCMD[*]}" "$*" >&2
+    return 1
+  fi
+}
+BASE=(-p "$PROJECT" -f docker-compose.yml)
+TWO=(-p "$PROJECT" -f docker-compose.yml -f bench/two-rngs.yml)
+TURBO=(-p "$PROJECT" -f docker-compose.yml -f bench/turbo.yml)
+
+START=$SECONDS
+log() { printf '[bench %4ds] %s\n' $((SECONDS - START)) "$*" >&2; }
+cleanup() { local rc=$?; ((rc == 0)) || log "stopped on an error (exit $rc, line ${BASH_LINENO[0]})"; log "down -v"; "${DCMD[@]}" "${TWO[@]}" down -v --remove-orphans >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+# ---------- helpers ----------
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+containers() { docker ps -q --filter "label=com.docker.compose.project=$PROJECT" "$@"; }
+service_containers() { containers --filter "label=com.docker.compose.service=$1"; }
+cid() { docker inspect -f '{{.Id}}' "$1"; }
+# CPU nanoseconds used so far by one container (cgroup v1 cgroupfs or systemd, or v2)
+cpu_ns() {   # $1: a full container id (or a name)
+  local id=$1; [[ ${#id} == 64 ]] || id=$(cid "$1")
+  local f
+  for f in /sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage /sys/fs/cgroup/cpuacct/system.slice/docker-$id.scope/cpuacct.usage \
+           /sys/fs/cgroup/cpu,cpuacct/docker/$id/cpuacct.usage; do
+    [[ -r $f ]] && { cat "$f"; return; }
+  done
+  for f in /sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat /sys/fs/cgroup/docker/$id/cpu.stat; do
+    [[ -r $f ]] && { awk '/^usage_usec/ {print $2 * 1000}' "$f"; return; }
+  done
+  docker exec "$1" sh -c 'cat /sys/fs/cgroup/cpuacct/cpuacct.usage 2>/dev/null || awk "/^usage_usec/{print \$2*1000}" /sys/fs/cgroup/cpu.stat'
+}
+cpu_all_ns() { local t=0 c; for c in $(docker inspect -f '{{.Id}}' $(containers)); do t=$((t + $(cpu_ns "$c"))); done; echo $t; }
+rss_mib() { docker exec "$1" cat /proc/1/status | awk '/^VmRSS/ {printf "%.0f", $2 / 1024}'; }
+cgmem_mib() { docker stats --no-stream --format '{{.MemUsage}}' "$1" | awk '{print $1}'; }
+# hashes and now from webui's /json
+json() { curl -sf --max-time 3 "$WEBUI/json"; }
+hashes_now() { json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(float(d["hashes"] or 0), d["now"])'; }
+# hashes/s over $1 seconds (webui's counter: the workers add to it every second), and the CPU-seconds of
+# every container of the project during the same window: prints "rate cpu_seconds"
+measure() {
+  local secs=$1 h1 t1 h2 t2 c1 c2
+  c1=$(cpu_all_ns); read -r h1 t1 < <(hashes_now)
+  sleep "$secs"
+  c2=$(cpu_all_ns); read -r h2 t2 < <(hashes_now)
+  python3 -c "print('%.1f %.2f' % (($h2-$h1)/($t2-$t1), ($c2-$c1)/1e9))"
+}
+# every container of the project has been healthy at least once (or has no healthcheck), at most $1 s.
+# "At least once": on a crowded machine a later healthcheck may time out (3 s) without the service being
+# down; the measurement itself (webui's counter) shows whether the workers work.
+declare -A SEEN_HEALTHY
+wait_healthy() {
+  local deadline=$((SECONDS + ${1:-180})) bad name status
+  while :; do
+    bad=0
+    while read -r name status; do
+      [[ $status == healthy || $status == none ]] && SEEN_HEALTHY[$name]=1
+      [[ -n ${SEEN_HEALTHY[$name]:-} ]] || bad=1
+    done < <(docker inspect -f '{{.Id}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' $(containers))
+    ((bad == 0)) && return 0
+    if ((SECONDS > deadline)); then
+      log "not healthy after ${1:-180}s"
+      docker ps --filter "label=com.docker.compose.project=$PROJECT" >&2
+      return 1
+    fi
+    sleep 2
+  done
+}
+# scale the workers (with the compose files given after the count) and wait until all are ready.
+# --no-deps: rng, hasher and redis are up already; on a crowded machine their healthcheck can time out
+# now and then, and compose would then refuse to start workers (depends_on: service_healthy).
+workers() {
+  local n=$1; shift
+  "${DC[@]}" "$@" up -d --no-deps --no-recreate --scale worker="$n" worker
+  wait_healthy 240 || log "measuring anyway: the rate shows what the workers that run do"
+  sleep 4   # a worker's first report reaches Redis after ~1 s; let the rate settle
+}
+ip_of() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
+# seconds from `docker start` to the first 200 of /q/health/ready (polled from the host every 50 ms),
+# and what Quarkus logged ("started in X.XXXs")
+startup() {
+  local c=$1 t0 t1 ip started
+  docker stop -t 10 "$c" >/dev/null
+  t0=$(date +%s.%N)
+  docker start "$c" >/dev/null
+  ip=$(ip_of "$c")
+  for _ in $(seq 1 2400); do   # at most ~2 minutes
+    if curl -sf --max-time 1 -o /dev/null "http://$ip:80/q/health/ready"; then break; fi
+    sleep 0.05
+  done
+  t1=$(date +%s.%N)
+  started=$(docker logs --since "${t0%.*}" "$c" 2>&1 | grep -o 'started in [0-9.]*s' | tail -1 | grep -o '[0-9.]\+' || true)
+  python3 -c "print('%.1f s (%s)' % ($t1-$t0, '${started:+$started s}' or '-'))"
+}
+rng_served() { # requests served by one rng container (its Prometheus counter of bytes / 32)
+  docker exec "$1" bash -c 'exec 3<>/dev/tcp/127.0.0.1/80 && printf "GET /q/metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' \
+    | awk '/^rng_bytes_served_bytes_total/ {printf "%.0f", $2 / 32}'
+}
+
+# ---------- images ----------
+need_build=${BENCH_BUILD:-0}
+for s in rng hasher worker webui; do
+  docker image inspect "${REGISTRY:-dockercoins}/$s:${TAG:-v0.1}" >/dev/null 2>&1 || need_build=1
+done
+if [[ $need_build == 1 ]]; then
+  log "building the images (docker compose build)"
+  "${DC[@]}" "${BASE[@]}" build
+fi
+
+R="$(mktemp)"
+emit() { printf '%s\n' "$*" | tee -a "$R"; }
+emit "## Benchmark results"
+emit ""
+emit "Command: \`bench/benchmark.sh\` — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(docker --version | cut -d, -f1), load average at start: $(load)."
+emit "Each rate is measured over ${MEASURE} s from webui's \`/json\` counter; CPU is every container of the stack (cgroup)."
+
+# ---------- start: one rng, no workers ----------
+log "clean start (down -v, up rng hasher redis webui)"
+"${DC[@]}" "${TWO[@]}" down -v --remove-orphans || true
+"${DC[@]}" "${BASE[@]}" up -d rng hasher redis webui
+wait_healthy 240
+sleep 5
+
+# ---------- footprint: idle memory and start-up ----------
+declare -A IDLE_RSS IDLE_CG BUSY_RSS BUSY_CG START_T
+for s in rng hasher webui redis; do
+  c=$(service_containers $s | head -1)
+  IDLE_RSS[$s]=$(rss_mib "$c"); IDLE_CG[$s]=$(cgmem_mib "$c")
+done
+log "start-up times (docker stop, docker start, until /q/health/ready answers 200)"
+for s in rng hasher webui; do
+  START_T[$s]=$(startup "$(service_containers $s | head -1)")
+done
+wait_healthy 120
+
+# ---------- fidelity: 1 rng ----------
+declare -A RATE CPU SPREAD
+emit ""
+emit "### 1. Fidelity: hashes/s against the model min(3.33 x workers, 10 x rng instances)"
+emit ""
+emit "| workers | rng instances | measured hashes/s | model | measured / model | original (same machine) | load avg |"
+emit "|---:|---:|---:|---:|---:|---|---|"
+original() { case "$1/$2" in 1/1) echo "3.2";; 10/1) echo "9.9";; *) echo "";; esac; }
+row() { # workers rngs rate
+  local model; model=$(python3 -c "print('%.1f' % min(10/3*$1, 10*$2))")
+  emit "| $1 | $2 | $3 | $model | $(python3 -c "print('%.2f' % ($3/$model))") | $(original $1 $2) | $(load) |"
+}
+for w in ${BENCH_WORKERS:-1 2 5 10 20}; do
+  log "fidelity: $w workers, 1 rng"
+  workers $w "${BASE[@]}"
+  if [[ $w == 1 ]]; then
+    c=$(service_containers worker | head -1)
+    IDLE_RSS[worker]=$(rss_mib "$c"); IDLE_CG[worker]=$(cgmem_mib "$c")
+  fi
+  read -r rate cpu < <(measure "$MEASURE")
+  if [[ $w == 1 ]]; then START_T[worker]=$(startup "$c"); SEEN_HEALTHY=(); wait_healthy 120; fi
+  RATE[$w/1]=$rate; CPU[$w/1]=$cpu
+  row $w 1 "$rate"
+  if [[ $w == 10 ]]; then   # memory at 10 workers
+    for s in rng hasher webui redis; do
+      c=$(service_containers $s | head -1); BUSY_RSS[$s]=$(rss_mib "$c"); BUSY_CG[$s]=$(cgmem_mib "$c")
+    done
+    tot=0 n=0 cg=""
+    for c in $(service_containers worker); do tot=$((tot + $(rss_mib "$c"))); n=$((n + 1)); done
+    BUSY_RSS[worker]=$((tot / n)); BUSY_CG[worker]=$(cgmem_mib "$(service_containers worker | head -1)")
+  fi
+done
+
+if [[ ${BENCH_TWO_RNGS:-1} == 1 ]]; then
+# ---------- fidelity: 2 rngs ----------
+log "fidelity: 2 rngs (bench/two-rngs.yml: rng2 with the network alias rng)"
+"${DC[@]}" "${TWO[@]}" up -d --scale worker=0 rng2
+"${DC[@]}" "${TWO[@]}" up -d --scale worker=0 worker || true
+wait_healthy 120
+rng1=$(service_containers rng | head -1); rng2=$(service_containers rng2 | head -1)
+for w in 10 20; do
+  log "fidelity: $w workers, 2 rngs"
+  workers $w "${TWO[@]}"
+  a1=$(rng_served "$rng1"); b1=$(rng_served "$rng2")
+  read -r rate cpu < <(measure "$MEASURE")
+  a2=$(rng_served "$rng1"); b2=$(rng_served "$rng2")
+  RATE[$w/2]=$rate
+  row $w 2 "$rate"
+  SPREAD[$w]="rng $((a2 - a1)), rng2 $((b2 - b1))"
+done
+emit ""
+emit "Requests served by each rng during the 2-rng measurements (DNS round-robin on the alias \`rng\`): 10 workers: ${SPREAD[10]}; 20 workers: ${SPREAD[20]}."
+fi
+emit "CPU at default settings, 10 workers, 1 rng: $(python3 -c "r=${RATE[10/1]}; c=${CPU[10/1]}; print('%.2f CPU-s over %d s = %.1f CPU-s per 1000 hashes (original: about 6)' % (c, $MEASURE, c/(r*$MEASURE)*1000))")."
+
+# ---------- overhead: turbo ----------
+emit ""
+emit "### 2. Overhead: every delay at 0, rng unlimited (bench/turbo.yml)"
+emit ""
+emit "| workers | hashes/s | CPU-s per 1000 hashes | CPU used (cores of $(nproc)) | load avg |"
+emit "|---:|---:|---:|---:|---|"
+log "overhead: recreate rng, hasher, worker with every delay at 0"
+"${DC[@]}" "${TWO[@]}" rm -sf rng2 || true
+"${DC[@]}" "${TURBO[@]}" up -d --scale worker=0
+"${DC[@]}" "${TURBO[@]}" up -d --remove-orphans --scale worker=0 rng hasher redis webui
+wait_healthy 180
+best=0 best_w=0 best_cpu=0 prev=0
+for w in 1 2 4 8 16; do
+  log "overhead: $w workers"
+  workers $w "${TURBO[@]}"
+  sleep 6   # JIT warm-up under load
+  read -r rate cpu < <(measure "$MEASURE")
+  per1000=$(python3 -c "print('%.2f' % ($cpu/($rate*$MEASURE)*1000 if $rate > 0 else 0))")
+  emit "| $w | $rate | $per1000 | $(python3 -c "print('%.2f' % ($cpu/$MEASURE))") | $(load) |"
+  if python3 -c "import sys; sys.exit(0 if $rate > $best else 1)"; then best=$rate best_w=$w best_cpu=$per1000; fi
+  # stop once adding workers no longer adds 5%
+  python3 -c "import sys; sys.exit(0 if $prev > 0 and $rate < $prev * 1.05 else 1)" && break
+  prev=$rate
+done
+emit ""
+emit "Highest: **$best hashes/s** with $best_w workers, **$best_cpu CPU-s per 1000 hashes** (original: about 320 hashes/s and 3.1 CPU-s per 1000 hashes here)."
+
+# ---------- footprint table ----------
+log "footprint: image sizes"
+base_size=$(docker image inspect -f '{{.Size}}' eclipse-temurin:21-jre 2>/dev/null || echo 0)
+emit ""
+emit "### 3. Footprint"
+emit ""
+emit "| service | RSS idle (MiB) | RSS at 10 workers (MiB) | container memory idle / at 10 workers | start-up to ready (Quarkus' \"started in\") | image size | of which own layers | original RSS |"
+emit "|---|---:|---:|---|---|---:|---:|---:|"
+orig_rss() { case $1 in rng) echo 22;; hasher) echo 24;; worker) echo 22;; webui) echo 33;; redis) echo 4;; esac; }
+for s in rng hasher worker webui redis; do
+  if [[ $s == redis ]]; then img=redis:7; else img="${REGISTRY:-dockercoins}/$s:${TAG:-v0.1}"; fi
+  size=$(docker image inspect -f '{{.Size}}' "$img")
+  own=$([[ $s == redis ]] && echo "-" || python3 -c "print('%.0f MB' % (($size-$base_size)/1e6))")
+  emit "| $s | ${IDLE_RSS[$s]} | ${BUSY_RSS[$s]} | ${IDLE_CG[$s]} / ${BUSY_CG[$s]} | ${START_T[$s]:--} | $(python3 -c "print('%.0f MB' % ($size/1e6))") | $own | $(orig_rss $s) |"
+done
+emit ""
+emit "Worker: idle = one worker just ready (it works at 3.3 loops/s); at 10 workers = the mean of the ten."
+emit "Image sizes include the base image (here a local stand-in for eclipse-temurin:21-jre, $(python3 -c "print('%.0f MB' % ($base_size/1e6))"), a full JDK); \"own layers\" is what DockerCoins adds."
+emit ""
+emit "Whole run: $((SECONDS - START)) s; load average at the end: $(load)."
+mkdir -p "$(dirname "$OUT")"
+cp "$R" "$OUT"
+rm -f "$R"
+log "results written to $OUT"
