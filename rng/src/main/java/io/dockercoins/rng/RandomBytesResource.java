@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class RandomBytesResource {
 
     static final String HOSTNAME = hostname();
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
 
     private final SecureRandom random = new SecureRandom();
     private final ServingLine line;
@@ -61,7 +63,7 @@ public class RandomBytesResource {
 
     private int parseSize(String size) {
         // Digits only, like the original's <int:...> route: no sign, no spaces, at most 9 digits (no overflow).
-        if (!size.matches("[0-9]{1,9}")) {
+        if (!DIGITS.matcher(size).matches()) {
             throw new BadSizeException("size must be a whole number of bytes from 0 to " + config.maxBytes() + ", got '" + size + "'");
         }
         int howMany = Integer.parseInt(size);

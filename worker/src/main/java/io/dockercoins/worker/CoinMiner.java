@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,6 +30,7 @@ import io.quarkus.runtime.StartupEvent;
 public class CoinMiner {
 
     private static final Logger LOG = Logger.getLogger(CoinMiner.class);
+    private static final Pattern HEX_DIGEST = Pattern.compile("[0-9a-f]{64}");
 
     private final WorkerConfig config;
     private final RngClient rng;
@@ -121,7 +123,7 @@ public class CoinMiner {
         byte[] randomBytes = fromRng.getEntity();
         String rngInstance = fromRng.getHeaderString(RngClient.SERVED_BY);
         String digest = call("hasher", () -> hasher.hash(randomBytes)).trim();
-        if (!digest.matches("[0-9a-f]{64}")) {
+        if (!HEX_DIGEST.matcher(digest).matches()) {
             throw new MiningFailure("hasher", "not a SHA-256 hex digest: '" + abbreviate(digest) + "'");
         }
         hashCounter.loopDone();
