@@ -14,6 +14,8 @@
 #
 #   tests/k8s-under-docker.sh              # builds the images if needed (docker compose build), runs the checks
 #   tests/k8s-under-docker.sh --measure    # ... then ten workers for a minute: hashes/s, CPU and memory per pod
+#   tests/k8s-under-docker.sh --redis-password   # ... as if `kubectl create secret generic redis --from-literal=
+#                                           #     password=...` had been run first: Redis asks for it, the app mines
 #
 # Environment: K8S_DOCKER_PROJECT (default dockercoins-k8s: names of containers, network and compose project),
 # K8S_DOCKER_SKIP_BUILD=1 (use the images as they are; the default runs `compose build`, quick when cached),
@@ -51,6 +53,10 @@ PROJECT = os.environ["K8S_DOCKER_PROJECT"]
 NET = PROJECT + "-net"
 LABEL = "io.dockercoins.k8s-under-docker=" + PROJECT
 MEASURE = "--measure" in sys.argv[1:]
+# Secrets the manifests may read (secretKeyRef): none unless asked for, so the optional `redis` Secret is absent.
+SECRETS = {}
+if "--redis-password" in sys.argv[1:]:
+    SECRETS["redis"] = {"password": "k8s-" + os.urandom(8).hex()}
 MEASURE_SECONDS = int(os.environ.get("K8S_DOCKER_MEASURE_SECONDS", "60"))
 T0 = time.time()
 results = []  # (ok, text)
@@ -190,8 +196,17 @@ class Pod:
                 env.update({n + "_SERVICE_HOST": ip, n + "_SERVICE_PORT": str(p["port"]),
                             n + "_PORT": "tcp://%s:%s" % (ip, p["port"])})
         for e in c.get("env", []):
+            ref = e.get("valueFrom", {}).get("secretKeyRef")
+            if ref:
+                value = SECRETS.get(ref["name"], {}).get(ref["key"])
+                if value is None and not ref.get("optional"):
+                    raise SystemExit("%s: env %s: Secret %s has no key %s (the kubelet would not start it)"
+                                     % (self.app, e["name"], ref["name"], ref["key"]))
+                if value is not None:  # an optional key that is missing leaves the variable unset
+                    env[e["name"]] = value
+                continue
             if "value" not in e:
-                raise SystemExit("%s: env %s: only plain values are emulated" % (self.app, e["name"]))
+                raise SystemExit("%s: env %s: only plain values and secretKeyRef are emulated" % (self.app, e["name"]))
             env[e["name"]] = e["value"]
         for k, v in env.items():
             args += ["--env", "%s=%s" % (k, v)]
@@ -342,8 +357,9 @@ def pod_get(pod, path, timeout=10):
 
 
 def redis_hashes():
-    reply = redis_cmd("GET hashes", lines=2).split()
-    return int(reply[1]) if len(reply) >= 2 and reply[1].isdigit() else None
+    auth = "AUTH %s\r\n" % SECRETS["redis"]["password"] if "redis" in SECRETS else ""
+    reply = redis_cmd(auth + "GET hashes", lines=3 if auth else 2).split()
+    return int(reply[-1]) if len(reply) >= 2 and reply[-1].isdigit() else None
 
 
 def cpu_seconds(container):
@@ -427,7 +443,13 @@ def main():
     check(status == 200 and len(body) == 32, "rng answers http://rng/32 with 32 bytes (HTTP %s, %.2f s)" % (status, took))
     status, took, body = http_get("hasher", 80, "/", 5, method="POST", body="hello")
     check(status == 200 and re.fullmatch(rb"[0-9a-f]{64}\s*", body or b""), "hasher answers POST http://hasher/ with a SHA-256 (HTTP %s)" % status)
-    check("+PONG" in redis_cmd("PING"), "redis answers PING on redis:6379")
+    if "redis" in SECRETS:
+        reply = redis_cmd("PING")
+        check("NOAUTH" in reply, "redis refuses PING without the Secret's password (%s)" % reply.strip())
+        check("+PONG" in redis_cmd("AUTH %s\r\nPING" % SECRETS["redis"]["password"], lines=2),
+              "redis answers PING after AUTH with the Secret's password")
+    else:
+        check("+PONG" in redis_cmd("PING"), "redis answers PING on redis:6379")
     status, _, body = http_get("webui", 80, "/", 5)
     check(status == 302, "webui answers http://webui/ (HTTP %s, the redirect to /index.html)" % status)
     h0 = hashes()

@@ -161,6 +161,7 @@ class ReadmeCommandsTest {
                     resource(c, positional, problems, namespace);
                 }
             }
+            case "exec" -> resource(c, positional.subList(0, 1), problems, namespace);
             case "get", "describe", "logs", "top", "wait" -> {
                 if (!a.contains("--raw")) {
                     resource(c, positional, problems, namespace);
@@ -222,8 +223,19 @@ class ReadmeCommandsTest {
                     problems.add(where(c) + ": no --image");
                 }
             }
-            case "create", "drain", "uncordon" -> {
-                // a namespace, a node: nothing in the manifests to check
+            case "create" -> {
+                if (!positional.isEmpty() && positional.get(0).equals("secret")) {
+                    // kubectl create secret generic NAME --from-literal=KEY=...: a secret key the manifests read
+                    String literal = a.stream().filter(s -> s.startsWith("--from-literal=")).findFirst().orElse("=");
+                    String ref = positional.get(2) + "/" + literal.substring(15, literal.indexOf('=', 15) < 0 ? 15 : literal.indexOf('=', 15));
+                    if (!positional.get(1).equals("generic") || !WiringTest.secretKeyRefs().containsKey(ref)) {
+                        problems.add(where(c) + ": creates " + ref + ", no manifest reads it (they read " + WiringTest.secretKeyRefs().keySet() + ")");
+                    }
+                }
+                // otherwise a namespace: nothing in the manifests to check
+            }
+            case "drain", "uncordon" -> {
+                // a node: nothing in the manifests to check
             }
             default -> problems.add(where(c) + ": kubectl " + verb + " is not checked by this test: teach it");
         }

@@ -217,6 +217,44 @@ class WiringTest {
         assertNoProblems(problems);
     }
 
+    /** Every secretKeyRef of k8s/ (secret/key names; where it is read). */
+    static Map<String, List<String>> secretKeyRefs() {
+        Map<String, List<String>> refs = new LinkedHashMap<>();
+        for (Manifests.Workload w : Manifests.workloads(Manifests.all())) {
+            for (Container c : w.containers()) {
+                for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+                    if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                        var ref = e.getValueFrom().getSecretKeyRef();
+                        refs.computeIfAbsent(ref.getName() + "/" + ref.getKey(), k -> new ArrayList<>())
+                                .add(w.doc().where() + " " + c.getName() + " " + e.getName() + (Boolean.TRUE.equals(ref.getOptional()) ? "" : " (required)"));
+                    }
+                }
+            }
+        }
+        return refs;
+    }
+
+    /**
+     * The Redis password: one optional Secret key that Redis (requirepass, and redis-cli in its probe) and its two
+     * clients all read, so `kubectl apply -f k8s/` works without it and one `kubectl create secret` turns it on.
+     */
+    @Test
+    void theRedisPasswordIsOneOptionalSecretKeySharedByRedisAndItsClients() {
+        Map<String, List<String>> refs = secretKeyRefs();
+        assertEquals(Set.of("redis/password"), refs.keySet(), "the manifests read one secret key: " + refs);
+        List<String> readers = refs.get("redis/password");
+        assertTrue(readers.stream().noneMatch(r -> r.endsWith("(required)")), "a required Secret would stop the default deploy: " + readers);
+        for (String reader : List.of("Deployment/redis redis REDIS_PASSWORD", "Deployment/redis redis REDISCLI_AUTH",
+                "Deployment/worker worker REDIS_PASSWORD", "Deployment/webui webui REDIS_PASSWORD")) {
+            assertTrue(readers.stream().anyMatch(r -> r.contains(reader)), reader + " must come from redis/password: " + readers);
+        }
+        Container redis = Manifests.workloads(Manifests.topLevel()).stream().filter(w -> "redis".equals(service(w)))
+                .findFirst().orElseThrow().containers().get(0);
+        String command = String.join(" ", redis.getCommand()) + " " + String.join(" ", Objects.requireNonNullElse(redis.getArgs(), List.of()));
+        assertTrue(command.contains("--requirepass \"$REDIS_PASSWORD\""), "redis must require the Secret's password: " + command);
+        assertTrue(command.contains("${REDIS_PASSWORD:+"), "without the Secret, redis must start with no password: " + command);
+    }
+
     /**
      * Kubernetes sets Docker-link-style variables for every Service of the namespace in every pod unless
      * enableServiceLinks is false: for the Service redis, REDIS_PORT=tcp://10.96.0.12:6379, which is also the
