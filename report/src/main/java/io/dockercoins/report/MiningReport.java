@@ -67,7 +67,7 @@ public record MiningReport(long coins, long hashes, List<LiveWorker> workers, In
     /** One screen, for `kubectl logs job/report`. */
     public String render(double sigmas, int topWorkers) {
         StringBuilder out = new StringBuilder();
-        out.append("DockerCoins mining report, ").append(takenAt).append(" (redis ").append(redis).append(")\n");
+        out.append("DockerCoins mining report, ").append(takenAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" (redis ").append(redis).append(")\n");
         out.append(String.format(Locale.ROOT, "  coins mined            %,d   (HLEN wallet)%n", coins));
         out.append(String.format(Locale.ROOT, "  hashes computed        %,d   (GET hashes)%n", hashes));
         double tolerance = hashes == 0 ? 0 : sigmas * standardDeviation() * 1000.0 / hashes;
