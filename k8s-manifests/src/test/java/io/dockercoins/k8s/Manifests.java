@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
@@ -176,7 +177,23 @@ final class Manifests {
         if (resource instanceof Job j) {
             return j.getSpec().getTemplate();
         }
+        if (resource instanceof CronJob c) {
+            return c.getSpec().getJobTemplate().getSpec().getTemplate();
+        }
         return null;
+    }
+
+    /** Whether the workload runs to completion (a Job, or a CronJob's Jobs): no probes, no Service. */
+    static boolean isBatch(HasMetadata resource) {
+        return resource instanceof Job || resource instanceof CronJob;
+    }
+
+    /** The names of a StatefulSet's volumeClaimTemplates: volumes its pods mount without declaring them. */
+    static java.util.Set<String> claimTemplates(HasMetadata resource) {
+        if (resource instanceof StatefulSet s && s.getSpec().getVolumeClaimTemplates() != null) {
+            return s.getSpec().getVolumeClaimTemplates().stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
+        }
+        return java.util.Set.of();
     }
 
     static List<Service> services(Collection<Doc> docs) {

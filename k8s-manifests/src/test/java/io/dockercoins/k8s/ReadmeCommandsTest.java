@@ -33,8 +33,11 @@ class ReadmeCommandsTest {
     static final Pattern FENCE = Pattern.compile("(?s)```(?:bash|sh|console)\\n(.*?)```");
     static final Pattern SUBSHELL = Pattern.compile("\\$\\((kubectl [^()]*)\\)");
 
-    record Command(int line, String text, List<String> args) {
+    /** {@code comment}: what the README says after a #, e.g. the answer it expects (yes, no, Forbidden). */
+    record Command(int line, String text, List<String> args, String comment) {
     }
+
+    static final Pattern COMMENT = Pattern.compile("\\s+#\\s*(.*)$");
 
     static List<Command> commands() throws Exception {
         String readme = Files.readString(Manifests.K8S.resolve("README.md"));
@@ -56,18 +59,21 @@ class ReadmeCommandsTest {
                 if (heredoc.find()) {
                     heredocEnd = heredoc.group(1);
                 }
-                line = line.replaceFirst("^\\$ ", "").replaceAll("\\s+#.*$", "");
+                line = line.replaceFirst("^\\$ ", "");
+                Matcher commented = COMMENT.matcher(line);
+                String comment = commented.find() ? commented.group(1) : "";
+                line = line.replaceAll("\\s+#.*$", "");
                 // $(kubectl ...) inside a command: checked on its own, then stands for what it prints (pod names)
                 Matcher sub = SUBSHELL.matcher(line);
                 while (sub.find()) {
-                    commands.add(new Command(firstLine + i, sub.group(1), words(sub.group(1))));
+                    commands.add(new Command(firstLine + i, sub.group(1), words(sub.group(1)), ""));
                 }
                 line = SUBSHELL.matcher(line).replaceAll("pod/PODS");
                 for (String segment : line.split("&&|\\|\\||;|\\|")) {
                     List<String> w = words(segment.strip());
                     int k = w.indexOf("kubectl");
                     if (k >= 0 && (k == 0 || w.get(k - 1).equals("do") || w.get(k - 1).equals("then"))) {
-                        commands.add(new Command(firstLine + i, segment.strip(), w.subList(k, w.size())));
+                        commands.add(new Command(firstLine + i, segment.strip(), w.subList(k, w.size()), comment));
                     }
                 }
             }
@@ -112,9 +118,18 @@ class ReadmeCommandsTest {
             Map.entry("service", "Service"), Map.entry("svc", "Service"), Map.entry("services", "Service"),
             Map.entry("daemonset", "DaemonSet"), Map.entry("ds", "DaemonSet"),
             Map.entry("hpa", "HorizontalPodAutoscaler"), Map.entry("pdb", "PodDisruptionBudget"),
-            Map.entry("networkpolicy", "NetworkPolicy"), Map.entry("netpol", "NetworkPolicy"));
+            Map.entry("networkpolicy", "NetworkPolicy"), Map.entry("netpol", "NetworkPolicy"),
+            Map.entry("statefulset", "StatefulSet"), Map.entry("statefulsets", "StatefulSet"), Map.entry("sts", "StatefulSet"),
+            Map.entry("job", "Job"), Map.entry("jobs", "Job"),
+            Map.entry("cronjob", "CronJob"), Map.entry("cronjobs", "CronJob"), Map.entry("cj", "CronJob"),
+            Map.entry("pvc", "PersistentVolumeClaim"), Map.entry("persistentvolumeclaim", "PersistentVolumeClaim"),
+            Map.entry("serviceaccount", "ServiceAccount"), Map.entry("sa", "ServiceAccount"),
+            Map.entry("role", "Role"), Map.entry("roles", "Role"), Map.entry("rolebinding", "RoleBinding"),
+            Map.entry("priorityclass", "PriorityClass"), Map.entry("priorityclasses", "PriorityClass"), Map.entry("pc", "PriorityClass"),
+            Map.entry("resourcequota", "ResourceQuota"), Map.entry("quota", "ResourceQuota"));
+    /** Types whose objects the cluster makes or holds (not k8s/): names are not checked, except pods of a StatefulSet. */
     static final List<String> UNCHECKED_TYPES = List.of("pods", "pod", "po", "nodes", "node", "endpointslices",
-            "events", "namespace", "ns", "all");
+            "events", "namespace", "ns", "all", "secrets", "secret", "storageclass", "storageclasses", "sc", "pv");
 
     @Test
     void everyKubectlCommandOfTheWalkthroughFitsTheManifests() throws Exception {
@@ -141,6 +156,7 @@ class ReadmeCommandsTest {
         String verb = a.isEmpty() ? "" : a.remove(0);
         String selector = option(a, "-l", "--selector");
         String file = option(a, "-f", "--filename");
+        option(a, "-o", "--output"); // -o wide, -o name: not a name
         List<String> positional = a.stream().filter(s -> !s.startsWith("-")).toList();
         if (selector != null && !positional.isEmpty() && List.of("pods", "pod", "po").contains(positional.get(0))
                 && !selectorMatchesSomePod(selector)) {
@@ -161,10 +177,18 @@ class ReadmeCommandsTest {
                     resource(c, positional, problems, namespace);
                 }
             }
-            case "exec" -> resource(c, positional.subList(0, 1), problems, namespace);
+            case "exec" -> {
+                resource(c, positional.subList(0, 1), problems, namespace);
+                impersonated(c, a, List.of(Rbac.request("create", "pods/exec", null)), problems);
+            }
+            case "auth" -> authCanI(c, a, positional, problems);
             case "get", "describe", "logs", "top", "wait" -> {
                 if (!a.contains("--raw")) {
                     resource(c, positional, problems, namespace);
+                }
+                if (verb.equals("get") && !positional.isEmpty()) {
+                    String[] typeName = typeAndName(positional);
+                    impersonated(c, a, List.of(Rbac.request(typeName[1] == null ? "list" : "get", Rbac.resource(typeName[0]), typeName[1])), problems);
                 }
             }
             case "scale" -> {
@@ -173,6 +197,9 @@ class ReadmeCommandsTest {
                 if (replicas == null || !replicas.substring(11).matches("\\d+")) {
                     problems.add(where(c) + ": no --replicas=N");
                 }
+                // kubectl scale reads the Deployment, then PATCHes its scale subresource
+                String name = typeAndName(positional)[1];
+                impersonated(c, a, List.of(Rbac.request("get", "deployments", name), Rbac.request("patch", "deployments/scale", name)), problems);
             }
             case "set" -> {
                 if (!positional.get(0).equals("image")) {
@@ -180,6 +207,9 @@ class ReadmeCommandsTest {
                     return;
                 }
                 Optional<Deployment> d = deployment(c, positional.subList(1, positional.size()), problems);
+                // kubectl set image reads the Deployment, then PATCHes it
+                String name = typeAndName(positional.subList(1, positional.size()))[1];
+                impersonated(c, a, List.of(Rbac.request("get", "deployments", name), Rbac.request("patch", "deployments", name)), problems);
                 for (String change : positional.subList(2, positional.size())) {
                     String container = change.substring(0, change.indexOf('='));
                     String image = change.substring(change.indexOf('=') + 1);
@@ -231,6 +261,16 @@ class ReadmeCommandsTest {
                     if (!positional.get(1).equals("generic") || !WiringTest.secretKeyRefs().containsKey(ref)) {
                         problems.add(where(c) + ": creates " + ref + ", no manifest reads it (they read " + WiringTest.secretKeyRefs().keySet() + ")");
                     }
+                } else if (!positional.isEmpty() && positional.get(0).equals("job")) {
+                    // kubectl create job NAME --from=cronjob/CRONJOB: a run of a CronJob of k8s/, by hand
+                    String from = a.stream().filter(s -> s.startsWith("--from=")).findFirst().orElse(null);
+                    if (from == null || positional.size() < 2) {
+                        problems.add(where(c) + ": create job NAME --from=cronjob/NAME is the form checked");
+                    } else {
+                        resource(c, List.of(from.substring(7)), problems, namespace);
+                    }
+                } else if (!positional.isEmpty() && positional.get(0).equals("token")) {
+                    resource(c, List.of("serviceaccount", positional.get(1)), problems, namespace);
                 }
                 // otherwise a namespace: nothing in the manifests to check
             }
@@ -271,6 +311,10 @@ class ReadmeCommandsTest {
             name = positional.get(1);
         }
         if (UNCHECKED_TYPES.contains(type)) {
+            if (List.of("pods", "pod", "po").contains(type) && name != null && !name.equals("PODS") && !name.contains("$")
+                    && statefulSetPods().stream().noneMatch(name::equals)) {
+                problems.add(where(c) + ": pod " + name + " is no StatefulSet's pod (" + statefulSetPods() + "); other pods have random names");
+            }
             return Optional.empty();
         }
         String kind = KINDS.get(type);
@@ -284,6 +328,9 @@ class ReadmeCommandsTest {
         String wanted = name;
         Optional<Manifests.Doc> doc = Manifests.all().stream()
                 .filter(d -> d.kind().equals(kind) && wanted.equals(d.name())).findFirst();
+        if (doc.isEmpty() && kind.equals("PersistentVolumeClaim") && statefulSetClaims().contains(name)) {
+            return Optional.empty(); // made by a StatefulSet from its volumeClaimTemplates
+        }
         if (doc.isEmpty()) {
             problems.add(where(c) + ": no " + kind + " " + name + " in k8s/");
             return Optional.empty();
@@ -291,12 +338,147 @@ class ReadmeCommandsTest {
         return Optional.of(doc.get().resource());
     }
 
+    /** TYPE NAME or TYPE/NAME: {type, name or null}. */
+    static String[] typeAndName(List<String> positional) {
+        String type = positional.get(0);
+        if (type.contains("/")) {
+            return new String[] {type.substring(0, type.indexOf('/')), type.substring(type.indexOf('/') + 1)};
+        }
+        return new String[] {type, positional.size() > 1 ? positional.get(1) : null};
+    }
+
+    /** redis-0...: the pods of the StatefulSets of k8s/, the only pods with names known in advance. */
+    static List<String> statefulSetPods() {
+        List<String> names = new ArrayList<>();
+        for (io.fabric8.kubernetes.api.model.apps.StatefulSet s : Manifests.ofType(Manifests.all(), io.fabric8.kubernetes.api.model.apps.StatefulSet.class)) {
+            int replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+            for (int i = 0; i < replicas; i++) {
+                names.add(s.getMetadata().getName() + "-" + i);
+            }
+        }
+        return names;
+    }
+
+    /** data-redis-0...: the claims StatefulSets make, TEMPLATE-STATEFULSET-ORDINAL. */
+    static List<String> statefulSetClaims() {
+        List<String> names = new ArrayList<>();
+        for (io.fabric8.kubernetes.api.model.apps.StatefulSet s : Manifests.ofType(Manifests.all(), io.fabric8.kubernetes.api.model.apps.StatefulSet.class)) {
+            for (String template : Manifests.claimTemplates(s)) {
+                for (String pod : statefulSetPods()) {
+                    if (pod.startsWith(s.getMetadata().getName() + "-")) {
+                        names.add(template + "-" + pod);
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    /**
+     * kubectl auth can-i VERB TYPE[/NAME] [--subresource=S] [--as=...] [--list]: the type must exist, and with
+     * --as=system:serviceaccount:NS:SA the answer the README gives in its comment (yes or no) must be what the
+     * Roles of k8s/ bound to that ServiceAccount answer.
+     */
+    static void authCanI(Command c, List<String> a, List<String> positional, List<String> problems) {
+        if (positional.isEmpty() || !positional.get(0).equals("can-i")) {
+            problems.add(where(c) + ": only `auth can-i` is checked");
+            return;
+        }
+        if (a.contains("--list")) {
+            impersonatedAccount(c, a, problems);
+            return;
+        }
+        String verb = positional.get(1);
+        String[] typeName = typeAndName(positional.subList(2, positional.size()));
+        if (!KINDS.containsKey(typeName[0]) && !UNCHECKED_TYPES.contains(typeName[0])) {
+            problems.add(where(c) + ": unknown resource type " + typeName[0]);
+            return;
+        }
+        if (typeName[1] != null && KINDS.containsKey(typeName[0])) {
+            resource(c, List.of(typeName[0], typeName[1]), problems, null);
+        }
+        String subresource = a.stream().filter(s -> s.startsWith("--subresource=")).map(s -> s.substring(14)).findFirst().orElse(null);
+        String resource = Rbac.resource(typeName[0]) + (subresource == null ? "" : "/" + subresource);
+        String account = impersonatedAccount(c, a, problems);
+        if (account == null) {
+            return;
+        }
+        boolean allowed = Rbac.allows(account, List.of(Rbac.request(verb, resource, typeName[1])));
+        String said = c.comment().toLowerCase(java.util.Locale.ROOT);
+        if (!said.startsWith("yes") && !said.startsWith("no")) {
+            problems.add(where(c) + ": say the answer (# yes or # no); the Role answers " + (allowed ? "yes" : "no"));
+        } else if (said.startsWith("yes") != allowed) {
+            problems.add(where(c) + ": the README says " + (allowed ? "no" : "yes") + ", the Role answers " + (allowed ? "yes" : "no"));
+        }
+    }
+
+    /** A command run --as the learner: the README's comment says Forbidden exactly when the Role refuses a request. */
+    static void impersonated(Command c, List<String> a, List<Rbac.Request> requests, List<String> problems) {
+        if (a.stream().noneMatch(s -> s.startsWith("--as="))) {
+            return;
+        }
+        String account = impersonatedAccount(c, a, problems);
+        if (account == null) {
+            return;
+        }
+        boolean allowed = Rbac.allows(account, requests);
+        boolean saysForbidden = c.comment().contains("Forbidden");
+        if (allowed == saysForbidden) {
+            problems.add(where(c) + ": the Role " + (allowed ? "allows " : "refuses ") + requests
+                    + (allowed ? ", yet the README says Forbidden" : "; say `# Forbidden` in the README"));
+        }
+    }
+
+    static String impersonatedAccount(Command c, List<String> a, List<String> problems) {
+        String as = a.stream().filter(s -> s.startsWith("--as=")).map(s -> s.substring(5)).findFirst().orElse(null);
+        if (as == null) {
+            return null;
+        }
+        Matcher sa = Pattern.compile("system:serviceaccount:[a-z0-9-]+:([a-z0-9-]+)").matcher(as);
+        if (!sa.matches()) {
+            problems.add(where(c) + ": only --as=system:serviceaccount:NAMESPACE:NAME is checked");
+            return null;
+        }
+        if (Manifests.find(Manifests.all(), "ServiceAccount", sa.group(1)).isEmpty()) {
+            problems.add(where(c) + ": no ServiceAccount " + sa.group(1) + " in k8s/");
+            return null;
+        }
+        return sa.group(1);
+    }
+
     static Optional<Deployment> deployment(Command c, List<String> positional, List<String> problems) {
         return resource(c, positional, problems, null).filter(Deployment.class::isInstance).map(Deployment.class::cast);
     }
 
     static void patch(Command c, List<String> a, List<String> positional, List<String> problems) throws Exception {
-        Optional<HasMetadata> target = resource(c, positional, problems, null);
+        Optional<HasMetadata> first = resource(c, positional, problems, null);
+        if (first.isEmpty()) {
+            return;
+        }
+        // the same kind and name may be in the top level and in a scenario (blue-green's Service webui): the patch
+        // must fit one of them
+        List<HasMetadata> candidates = Manifests.all().stream().map(Manifests.Doc::resource)
+                .filter(r -> r.getKind().equals(first.get().getKind()) && r.getMetadata().getName().equals(first.get().getMetadata().getName()))
+                .toList();
+        List<String> firstProblems = null;
+        for (HasMetadata candidate : candidates) {
+            List<String> found = new ArrayList<>();
+            try {
+                patchOne(c, a, Optional.of(candidate), found);
+            } catch (RuntimeException e) {
+                found.add(where(c) + ": " + e);
+            }
+            if (found.isEmpty()) {
+                return;
+            }
+            if (firstProblems == null) {
+                firstProblems = found;
+            }
+        }
+        problems.addAll(firstProblems);
+    }
+
+    static void patchOne(Command c, List<String> a, Optional<HasMetadata> target, List<String> problems) throws Exception {
         String type = a.stream().filter(s -> s.startsWith("--type=")).findFirst().orElse("");
         String patch = option(new ArrayList<>(a), "-p", "--patch");
         if (!type.equals("--type=json") || patch == null) {

@@ -40,6 +40,10 @@ class StrictParsingTest {
             Map.entry("StatefulSet", "apps/v1"),
             Map.entry("Job", "batch/v1"),
             Map.entry("CronJob", "batch/v1"),
+            Map.entry("PriorityClass", "scheduling.k8s.io/v1"),
+            Map.entry("ResourceQuota", "v1"),
+            Map.entry("Role", "rbac.authorization.k8s.io/v1"),
+            Map.entry("RoleBinding", "rbac.authorization.k8s.io/v1"),
             Map.entry("HorizontalPodAutoscaler", "autoscaling/v2"),
             Map.entry("PodDisruptionBudget", "policy/v1"),
             Map.entry("NetworkPolicy", "networking.k8s.io/v1"),
@@ -49,7 +53,8 @@ class StrictParsingTest {
     void kubectlReadsManifestsInEveryExpectedPlace() {
         List<Path> files = Manifests.files();
         for (String expected : List.of("redis.yaml", "rng.yaml", "hasher.yaml", "worker.yaml", "webui.yaml",
-                "daemonset-rng", "autoscaling", "network-policies", "pdb")) {
+                "daemonset-rng", "autoscaling", "network-policies", "pdb", "canary", "blue-green", "stateful-redis",
+                "batch-report", "priorities", "access-control")) {
             assertTrue(files.stream().anyMatch(f -> Manifests.K8S.relativize(f).toString().startsWith(expected)),
                     "k8s/" + expected + " has no manifest");
         }

@@ -130,8 +130,8 @@ class WiringTest {
                 problems.add(w.doc().where() + ": pods labelled " + NAME + "=" + service + ", no such compose service");
                 continue;
             }
-            if (w.doc().resource() instanceof io.fabric8.kubernetes.api.model.batch.v1.Job) {
-                continue; // a run-to-completion load test needs no probes
+            if (Manifests.isBatch(w.doc().resource())) {
+                continue; // run to completion (the load test, the report): no probes
             }
             for (Container c : w.containers()) {
                 String where = w.doc().where() + " container " + c.getName();
@@ -345,7 +345,11 @@ class WiringTest {
                 if (!repositories.contains(AppFacts.repository(c.getImage()))) {
                     problems.add(where + ": image " + c.getImage() + " is none of docker-compose.yml's " + compose.values());
                 }
-                if (service != null && compose.containsKey(service) && !compose.get(service).equals(c.getImage())) {
+                // a canary or a colour may run another version of the same image, if its pods say which (version label)
+                String tag = c.getImage().substring(AppFacts.repository(c.getImage()).length()).replaceFirst("^:", "");
+                boolean deliberateVersion = tag.equals(w.podLabels().get(VERSION))
+                        && AppFacts.repository(c.getImage()).equals(AppFacts.repository(compose.getOrDefault(service, "")));
+                if (service != null && compose.containsKey(service) && !compose.get(service).equals(c.getImage()) && !deliberateVersion) {
                     problems.add(where + ": image " + c.getImage() + ", docker-compose.yml makes " + compose.get(service));
                 }
                 if (!"IfNotPresent".equals(c.getImagePullPolicy())) {
@@ -372,6 +376,9 @@ class WiringTest {
             }
             if (doc.resource() instanceof DaemonSet d) {
                 workloadSelector = d.getSpec().getSelector();
+            }
+            if (doc.resource() instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet s) {
+                workloadSelector = s.getSpec().getSelector();
             }
             if (workloadSelector != null) {
                 selectors.add(workloadSelector.getMatchLabels());
