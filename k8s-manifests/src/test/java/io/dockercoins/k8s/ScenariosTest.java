@@ -207,19 +207,19 @@ class ScenariosTest {
     @Test
     void networkPoliciesAllowExactlyTheAppsCalls() {
         Pod worker = Pod.of("worker"), webui = Pod.of("webui"), rng = Pod.of("rng"), hasher = Pod.of("hasher"), redis = Pod.of("redis");
-        Pod loadtester = Pod.of("loadtester"), gatling = Pod.of("loadtest");
+        Pod loadtester = Pod.of("loadtester"), gatling = Pod.of("loadtest"), report = Pod.of("report");
         Pod stranger = new Pod("dockercoins", Map.of("run", "curl"), Map.of());
         Pod otherNamespace = new Pod("other", Map.of(WiringTest.NAME, "worker"), Map.of());
         Pod dns = new Pod("kube-system", Map.of("k8s-app", "kube-dns"), Map.of());
         Map<String, Pod> pods = Map.of("worker", worker, "webui", webui, "rng", rng, "hasher", hasher, "redis", redis,
-                "loadtester", loadtester, "loadtest", gatling, "stranger", stranger, "otherNamespace", otherNamespace);
+                "loadtester", loadtester, "loadtest", gatling, "report", report, "stranger", stranger, "otherNamespace", otherNamespace);
 
         List<String> problems = new ArrayList<>();
         Map<String, Boolean> expected = new java.util.LinkedHashMap<>();
         for (String from : pods.keySet()) {
             expected.put(from + " -> rng:80", from.equals("worker") || from.startsWith("loadtest"));
             expected.put(from + " -> hasher:80", from.equals("worker") || from.startsWith("loadtest"));
-            expected.put(from + " -> redis:6379", from.equals("worker") || from.equals("webui"));
+            expected.put(from + " -> redis:6379", from.equals("worker") || from.equals("webui") || from.equals("report"));
             // webui's ingress is open to anyone; the callers' egress is what limits: in this namespace only the load
             // testers may call out to it (default-deny egress), pods of other namespaces are not ours to limit
             expected.put(from + " -> webui:80", from.startsWith("loadtest") || from.equals("otherNamespace"));
@@ -233,7 +233,7 @@ class ScenariosTest {
                 problems.add(call + (allow ? " must be allowed" : " must be denied"));
             }
         });
-        for (Pod p : List.of(worker, webui, rng, hasher, redis, loadtester)) {
+        for (Pod p : List.of(worker, webui, rng, hasher, redis, loadtester, report)) {
             if (!allowed(p, dns, 53, "UDP")) {
                 problems.add(p.labels().get(WiringTest.NAME) + " cannot resolve names (DNS, UDP 53)");
             }
