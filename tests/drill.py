@@ -163,7 +163,9 @@ class Poller(threading.Thread):
     def run(self):
         while not self.stop_flag:
             t = time.monotonic()
-            status, body = http_get(WEBUI_PORT, "/json")
+            # 5 s, longer than webui's Redis timeout (2 s): while Redis' container is stopped, webui's pooled
+            # connection hangs until that timeout before /json answers 503, and that 503 is what must be seen.
+            status, body = http_get(WEBUI_PORT, "/json", timeout=5.0)
             hashes = None
             if status == 200:
                 try:
@@ -357,16 +359,32 @@ class Drill:
         self.tag = TAG
 
     # -- waiting ----------------------------------------------------------------------------------------------
+    def health_states(self):
+        cids = run(["docker", "ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=" + PROJECT], timeout=20).split()
+        out = run(["docker", "inspect", "-f", "{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}"] + cids,
+                  timeout=30, check=False) if cids else ""
+        return dict(line.split() for line in out.splitlines() if line.strip())
+
+    def deps_flag(self, timeout=60):
+        """Before `compose up` of the workers: Compose refuses to start a worker while a dependency is not
+        healthy (depends_on: service_healthy), and rng stays "unhealthy" for up to one healthcheck interval
+        after the checkpoint's pause. Wait for Docker to see every container healthy, as a user would; if a
+        loaded machine's healthchecks keep timing out although the services answer, go on with --no-deps."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(s == "healthy" for s in self.health_states().values()):
+                return []
+            time.sleep(1)
+        log("healthchecks still failing after %ds (%s): scaling with --no-deps" % (timeout, self.health_states()))
+        return ["--no-deps"]
+
     def wait_healthy(self, timeout=180):
         """Every container healthy; or, on a loaded machine where a 3 s healthcheck can time out although the
         service works, every container running and past its start period with rng, hasher and webui answering
         their readiness check from the host and Redis answering PING."""
         deadline = time.monotonic() + timeout
         while True:
-            cids = run(["docker", "ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=" + PROJECT], timeout=20).split()
-            out = run(["docker", "inspect", "-f", "{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}"] + cids,
-                      timeout=30, check=False) if cids else ""
-            states = dict(line.split() for line in out.splitlines() if line.strip())
+            states = self.health_states()
             if states and all(s == "healthy" for s in states.values()):
                 return
             if states and all(s in ("healthy", "unhealthy") for s in states.values()):
@@ -670,14 +688,14 @@ class Drill:
         fault = "scale worker %d -> %d -> %d" % (self.workers, low, self.workers)
         t0 = time.monotonic()
         high = self.workers
-        compose("up", "-d", "--no-recreate", "--scale", "worker=%d" % low, "worker", timeout=180, tag=self.tag)
+        compose("up", "-d", "--no-recreate", *self.deps_flag(), "--scale", "worker=%d" % low, "worker", timeout=180, tag=self.tag)
         self.workers = low
         time.sleep(5)
         self.check_all_running(fault + " (down)")
         if self.wait_growth(time.monotonic(), timeout=30) is None:  # the one left goes on mining
             problem("%s: the remaining worker does not mine" % fault)
         t_up = time.monotonic()
-        compose("up", "-d", "--no-recreate", "--scale", "worker=%d" % high, "worker", timeout=240, tag=self.tag)
+        compose("up", "-d", "--no-recreate", *self.deps_flag(), "--scale", "worker=%d" % high, "worker", timeout=240, tag=self.tag)
         self.workers = high
         recovery = self.wait_all_mining(t_up)
         self.wait_healthy()
