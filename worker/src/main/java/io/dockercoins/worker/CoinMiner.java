@@ -41,6 +41,7 @@ public class CoinMiner {
     private final Counter coinsFound;
     private final Map<String, Counter> failures;
     private final Object pause = new Object();
+    private long rngReconnectAt = System.nanoTime();
     private volatile boolean mining = true;
     private Thread thread;
 
@@ -49,9 +50,9 @@ public class CoinMiner {
         this.wallet = wallet;
         this.hashCounter = hashCounter;
         this.stats = stats;
-        // A new connection for each rng call, like the original's requests.get(): with one kept-alive connection a
-        // worker would stick to one rng instance, and added rng instances (compose --scale, pods) would get no work.
-        this.rng = client(config.rngUrl(), RngClient.class, false);
+        // Kept alive, but renewed every WORKER_RNG_RECONNECT (see workOnce): with one connection for ever a worker
+        // would stick to one rng instance, and added rng instances (compose --scale, pods) would get no work.
+        this.rng = client(config.rngUrl(), RngClient.class, true);
         this.hasher = client(config.hasherUrl(), HasherClient.class, true);
         this.coinsFound = Counter.builder("worker.coins").description("Coins found").register(registry);
         this.failures = Map.of(
@@ -116,7 +117,7 @@ public class CoinMiner {
 
     /** One unit of work; the loop counts once the hash is known, whatever happens to the coin. */
     private void workOnce() {
-        RestResponse<byte[]> fromRng = call("rng", () -> rng.randomBytes(config.payloadSize()));
+        RestResponse<byte[]> fromRng = call("rng", () -> rng.randomBytes(config.payloadSize(), rngConnection()));
         if (fromRng.getStatus() != 200 || fromRng.getEntity() == null) {
             throw new MiningFailure("rng", "HTTP " + fromRng.getStatus());
         }
@@ -138,6 +139,16 @@ public class CoinMiner {
             wallet.store(coin);
             return coin;
         });
+    }
+
+    /** The Connection header of the next rng call: "close" once per WORKER_RNG_RECONNECT, so the one after reconnects. */
+    private String rngConnection() {
+        long now = System.nanoTime();
+        if (now - rngReconnectAt < 0) {
+            return null;
+        }
+        rngReconnectAt = now + config.rngReconnect().toNanos();
+        return RngClient.LAST_ON_THIS_CONNECTION;
     }
 
     private void report() {

@@ -1,6 +1,7 @@
 package io.dockercoins.worker;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -18,7 +19,10 @@ public interface RngClient {
     @GET
     @Path("{size}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    RestResponse<byte[]> randomBytes(@PathParam("size") int size);
+    RestResponse<byte[]> randomBytes(@PathParam("size") int size, @HeaderParam("Connection") String connection);
+
+    /** The Connection header of a request after which the worker opens a new connection to rng. */
+    String LAST_ON_THIS_CONNECTION = "close";
 
     String SERVED_BY = "X-Served-By";
 }

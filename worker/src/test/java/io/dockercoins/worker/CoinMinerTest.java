@@ -160,6 +160,21 @@ class CoinMinerTest {
     }
 
     @Test
+    void theWorkerReusesItsRngConnectionAndRenewsItEveryReconnectInterval() {
+        // rng-reconnect is 500ms in the test profile; loops take about 0.1 s (the sleep), so about 5 per connection
+        FakeRngAndHasher.rngConnections.clear();
+        await().atMost(PATIENCE).until(() -> new java.util.HashSet<>(FakeRngAndHasher.rngConnections).size() >= 3);
+        java.util.List<Integer> ports = java.util.List.copyOf(FakeRngAndHasher.rngConnections);
+        long connections = ports.stream().distinct().count();
+        assertTrue(ports.size() >= 2 * connections, "connections are reused: " + ports);
+        for (int i = 1; i < ports.size(); i++) {
+            // a connection, once left, is never used again: each renewal is a new choice of rng instance
+            Integer port = ports.get(i);
+            assertTrue(port.equals(ports.get(i - 1)) || !ports.subList(0, i).contains(port), "port " + port + " came back: " + ports);
+        }
+    }
+
+    @Test
     void eachRngInstanceIsCountedAndInstancesGoneForAWhileDropOut() {
         FakeRngAndHasher.rngInstances = new String[] {"rng-a", "rng-b"};
         String key = stats.key();

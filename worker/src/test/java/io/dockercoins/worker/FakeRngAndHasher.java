@@ -10,8 +10,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Stand-ins for rng and hasher, served by the test application itself, that a test can make
@@ -27,6 +30,8 @@ public class FakeRngAndHasher {
     static volatile Coins coins = Coins.REAL;
     /** The X-Served-By of each answer, in turn (none at all when empty, like the original rng). */
     static volatile String[] rngInstances = {"fake-rng-1"};
+    /** The client port of each rng request, in turn: one port per connection the worker opened. */
+    static final java.util.List<Integer> rngConnections = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
 
     static void reset() {
@@ -34,12 +39,14 @@ public class FakeRngAndHasher {
         rngDelayMillis = 0;
         coins = Coins.REAL;
         rngInstances = new String[] {"fake-rng-1"};
+        rngConnections.clear();
     }
 
     @GET
     @Path("fake-rng/{size}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    public Response randomBytes(@PathParam("size") int size) throws InterruptedException {
+    public Response randomBytes(@PathParam("size") int size, @Context HttpServerRequest request) throws InterruptedException {
+        rngConnections.add(request.remoteAddress().port());
         Thread.sleep(rngDelayMillis);
         if (rngFailing) {
             return Response.serverError().entity("rng is broken on purpose").type(MediaType.TEXT_PLAIN).build();
