@@ -155,7 +155,8 @@ class ReadmeCommandsTest {
         String namespace = option(a, "-n", "--namespace");
         String verb = a.isEmpty() ? "" : a.remove(0);
         String selector = option(a, "-l", "--selector");
-        String file = option(a, "-f", "--filename");
+        // kubectl logs -f is --follow, not a file
+        String file = verb.equals("logs") ? null : option(a, "-f", "--filename");
         option(a, "-o", "--output"); // -o wide, -o name: not a name
         List<String> positional = a.stream().filter(s -> !s.startsWith("-")).toList();
         if (selector != null && !positional.isEmpty() && List.of("pods", "pod", "po").contains(positional.get(0))
