@@ -248,11 +248,20 @@ class WiringTest {
                 "Deployment/worker worker REDIS_PASSWORD", "Deployment/webui webui REDIS_PASSWORD")) {
             assertTrue(readers.stream().anyMatch(r -> r.contains(reader)), reader + " must come from redis/password: " + readers);
         }
-        Container redis = Manifests.workloads(Manifests.topLevel()).stream().filter(w -> "redis".equals(service(w)))
-                .findFirst().orElseThrow().containers().get(0);
-        String command = String.join(" ", redis.getCommand()) + " " + String.join(" ", Objects.requireNonNullElse(redis.getArgs(), List.of()));
-        assertTrue(command.contains("--requirepass \"$REDIS_PASSWORD\""), "redis must require the Secret's password: " + command);
-        assertTrue(command.contains("${REDIS_PASSWORD:+"), "without the Secret, redis must start with no password: " + command);
+        List<Manifests.Workload> redises = Manifests.workloads(Manifests.all()).stream().filter(w -> "redis".equals(service(w))).toList();
+        assertTrue(redises.size() >= 2, "k8s/redis.yaml and k8s/stateful-redis: " + redises);
+        for (Manifests.Workload w : redises) {
+            Container redis = w.containers().get(0);
+            String command = String.join(" ", Objects.requireNonNullElse(redis.getCommand(), List.of())) + " "
+                    + String.join(" ", Objects.requireNonNullElse(redis.getArgs(), List.of()));
+            assertTrue(command.contains("--requirepass \"$REDIS_PASSWORD\""), w.doc().where() + ": redis must require the Secret's password: " + command);
+            assertTrue(command.contains("${REDIS_PASSWORD:+"), w.doc().where() + ": without the Secret, redis must start with no password: " + command);
+            if (redis.getCommand() != null) {
+                // a command skips the image's entrypoint, which is what turns protected mode off: without it and without
+                // a password, Redis answers other pods only "DENIED ... protected mode"
+                assertTrue(command.contains("--protected-mode no"), w.doc().where() + ": redis would refuse the other pods: " + command);
+            }
+        }
     }
 
     /**
