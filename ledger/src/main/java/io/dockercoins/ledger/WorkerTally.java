@@ -60,7 +60,7 @@ public class WorkerTally {
     private final String run;
     private final long statsTtlMillis;
     private final long countedTtlMillis;
-    private long counted;
+    private volatile long counted;
 
     /**
      * @param statsTtl   how long {@code worker:<id>} lives without a newer report
@@ -95,7 +95,7 @@ public class WorkerTally {
     }
 
     /** The loops of this run Redis has confirmed counting. */
-    public synchronized long counted() {
+    public long counted() {
         return counted;
     }
 
