@@ -12,7 +12,6 @@ import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +25,10 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /** A worker's count reaches hashes once, against a real Redis, including when Redis applies it but the reply is lost. */
 class WorkerTallyTest {
 
-    static RedisTestServer server;
+    static final RedisTestServer server = RedisTestServer.startOnFreePort();
     ReplyCuttingProxy proxy;
     JedisPool pool;
     Jedis redis;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.startOnFreePort();
-    }
 
     @AfterAll
     static void stopRedis() {
