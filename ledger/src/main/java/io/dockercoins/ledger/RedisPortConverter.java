@@ -12,7 +12,8 @@ import org.eclipse.microprofile.config.spi.Converter;
  */
 public class RedisPortConverter implements Converter<Integer> {
 
-    private static final Pattern SERVICE_LINK = Pattern.compile("tcp://[^/:\\s]+:(\\d{1,5})");
+    /** tcp://HOST:PORT, HOST an IPv4 address or a name, or an IPv6 address in brackets (a dual-stack cluster). */
+    private static final Pattern SERVICE_LINK = Pattern.compile("tcp://(?:[^/:\\s\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
 
     @Override
     public Integer convert(String value) {
@@ -25,7 +26,7 @@ public class RedisPortConverter implements Converter<Integer> {
                 return port;
             }
         }
-        throw new IllegalArgumentException("REDIS_PORT (redis.port) is '" + value
-                + "': expected a port number (6379) or a Kubernetes service link (tcp://10.96.0.5:6379)");
+        throw new IllegalArgumentException("REDIS_PORT (redis.port) is \"" + value
+                + "\": set a port number such as 6379, or tcp://HOST:PORT as Kubernetes writes it (tcp://10.96.0.5:6379)");
     }
 }
