@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +31,9 @@ final class AppFacts {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
     private static final Pattern DOCKERFILE_ENV = Pattern.compile("(?m)^\\s*ENV\\s+((?:[^\\n]*\\\\\\n)*[^\\n]*)");
     private static final Pattern SHELL_VAR = Pattern.compile("\\$\\{?([A-Z][A-Z0-9_]*)");
+    private static final Pattern PROJECT_DEPENDENCY = Pattern.compile(
+            "<dependency>(?:\\s|<!--.*?-->)*<groupId>io\\.dockercoins</groupId>\\s*<artifactId>([\\w-]+)</artifactId>(.*?)</dependency>",
+            Pattern.DOTALL);
 
     private static JsonNode compose;
 
@@ -99,30 +104,15 @@ final class AppFacts {
 
     /**
      * Environment variables the service's process (or its image's entrypoint) reads: its @ConfigMapping
-     * interfaces' properties, its application.properties' keys and ${...} placeholders, System.getenv("...")
-     * calls, and its Dockerfile's ENV and entrypoint variables.
+     * interfaces' properties (its own and those of the project's modules it runs with, such as the ledger's
+     * REDIS_*), its application.properties' keys and ${...} placeholders, System.getenv("...") calls, and its
+     * Dockerfile's ENV and entrypoint variables.
      */
     static Set<String> envRead(String composeService) {
         Set<String> names = new TreeSet<>();
         Path module = module(composeService);
-        try (Stream<Path> sources = Files.walk(module.resolve("src/main/java"))) {
-            sources.filter(p -> p.toString().endsWith(".java")).forEach(p -> {
-                String java = readString(p);
-                Matcher getenv = GETENV.matcher(java);
-                while (getenv.find()) {
-                    names.add(getenv.group(1));
-                }
-                Matcher mapping = CONFIG_MAPPING.matcher(java);
-                if (mapping.find()) {
-                    String prefix = mapping.group(1);
-                    Matcher method = INTERFACE_METHOD.matcher(java.substring(mapping.end()));
-                    while (method.find()) {
-                        names.add(env(prefix + "." + kebab(method.group(1))));
-                    }
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Path code : withRuntimeModules(module)) {
+            names.addAll(envReadInJava(code));
         }
         Path propertiesFile = module.resolve("src/main/resources/application.properties");
         String properties = Files.isRegularFile(propertiesFile) ? readString(propertiesFile) : "";
@@ -157,6 +147,43 @@ final class AppFacts {
                 }
             });
         });
+        return names;
+    }
+
+    /** The module and the project's modules it depends on outside tests (the ledger, say), whose code runs in it too. */
+    static List<Path> withRuntimeModules(Path module) {
+        List<Path> modules = new ArrayList<>(List.of(module));
+        Matcher dependency = PROJECT_DEPENDENCY.matcher(readString(module.resolve("pom.xml")));
+        while (dependency.find()) {
+            String rest = dependency.group(2);
+            if (!rest.contains("<scope>test</scope>") && !rest.contains("<scope>provided</scope>")) {
+                modules.add(Manifests.ROOT.resolve(dependency.group(1)));
+            }
+        }
+        return modules;
+    }
+
+    private static Set<String> envReadInJava(Path module) {
+        Set<String> names = new TreeSet<>();
+        try (Stream<Path> sources = Files.walk(module.resolve("src/main/java"))) {
+            sources.filter(p -> p.toString().endsWith(".java")).forEach(p -> {
+                String java = readString(p);
+                Matcher getenv = GETENV.matcher(java);
+                while (getenv.find()) {
+                    names.add(getenv.group(1));
+                }
+                Matcher mapping = CONFIG_MAPPING.matcher(java);
+                if (mapping.find()) {
+                    String prefix = mapping.group(1);
+                    Matcher method = INTERFACE_METHOD.matcher(java.substring(mapping.end()));
+                    while (method.find()) {
+                        names.add(env(prefix + "." + kebab(method.group(1))));
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return names;
     }
 

@@ -1,12 +1,13 @@
 package io.dockercoins.report;
 
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
+
+import io.dockercoins.ledger.LedgerSnapshot;
+import io.dockercoins.ledger.WorkerReport;
 
 /**
  * What the wallet says about the mining so far. A hash is a coin when its hex digest starts with 0, which happens to
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
  * deviation of sqrt(hashes x 1/16 x 15/16) coins. A wallet far outside that (more than {@code sigmas} deviations) means
  * the ledger is off: coins lost, loops counted twice or never counted.
  */
-public record MiningReport(long coins, long hashes, List<LiveWorker> workers, Instant takenAt, String redis) {
+public record MiningReport(LedgerSnapshot ledger, String redis) {
 
     static final double COIN_CHANCE = 1.0 / 16;
     /** Below this many expected coins the spread is too wide to call anything. */
@@ -24,66 +25,66 @@ public record MiningReport(long coins, long hashes, List<LiveWorker> workers, In
         NOTHING_MINED, TOO_FEW_HASHES, AS_EXPECTED, TOO_MANY_COINS, TOO_FEW_COINS
     }
 
+    public long coins() {
+        return ledger.coins();
+    }
+
+    public long hashes() {
+        return ledger.hashes();
+    }
+
     public double coinsPer1000Hashes() {
-        return hashes == 0 ? 0 : coins * 1000.0 / hashes;
+        return hashes() == 0 ? 0 : coins() * 1000.0 / hashes();
     }
 
     public double expectedCoins() {
-        return hashes * COIN_CHANCE;
+        return hashes() * COIN_CHANCE;
     }
 
     public double standardDeviation() {
-        return Math.sqrt(hashes * COIN_CHANCE * (1 - COIN_CHANCE));
+        return Math.sqrt(hashes() * COIN_CHANCE * (1 - COIN_CHANCE));
     }
 
     /** How many standard deviations the wallet is from the expected count (positive: more coins). */
     public double deviations() {
         double sd = standardDeviation();
-        return sd == 0 ? 0 : (coins - expectedCoins()) / sd;
+        return sd == 0 ? 0 : (coins() - expectedCoins()) / sd;
     }
 
     public Verdict verdict(double sigmas) {
-        if (hashes == 0 && coins == 0) {
+        if (hashes() == 0 && coins() == 0) {
             return Verdict.NOTHING_MINED;
         }
         if (expectedCoins() < MIN_EXPECTED_COINS) {
-            return hashes == 0 ? Verdict.TOO_MANY_COINS : Verdict.TOO_FEW_HASHES;
+            return hashes() == 0 ? Verdict.TOO_MANY_COINS : Verdict.TOO_FEW_HASHES;
         }
         double z = deviations();
         return z > sigmas ? Verdict.TOO_MANY_COINS : z < -sigmas ? Verdict.TOO_FEW_COINS : Verdict.AS_EXPECTED;
     }
 
-    /** Live workers by version, with their summed speed: "v0.1" -> [count, hashes/s]. */
-    public Map<String, double[]> byVersion() {
-        Map<String, double[]> versions = new TreeMap<>();
-        for (LiveWorker w : workers) {
-            double[] v = versions.computeIfAbsent(w.version(), k -> new double[2]);
-            v[0]++;
-            v[1] += w.speed();
-        }
-        return versions;
-    }
-
     /** One screen, for `kubectl logs job/report`. */
     public String render(double sigmas, int topWorkers) {
         StringBuilder out = new StringBuilder();
-        out.append("DockerCoins mining report, ").append(takenAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" (redis ").append(redis).append(")\n");
+        long coins = coins();
+        long hashes = hashes();
+        List<WorkerReport> workers = ledger.workers();
+        out.append("DockerCoins mining report, ").append(ledger.readAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" (redis ").append(redis).append(")\n");
         out.append(String.format(Locale.ROOT, "  coins mined            %,d   (HLEN wallet)%n", coins));
         out.append(String.format(Locale.ROOT, "  hashes computed        %,d   (GET hashes)%n", hashes));
         double tolerance = hashes == 0 ? 0 : sigmas * standardDeviation() * 1000.0 / hashes;
         out.append(String.format(Locale.ROOT, "  coins per 1000 hashes  %.1f   expected 62.5 (1 in 16), +/- %.1f at %s sigma%n",
                 coinsPer1000Hashes(), tolerance, trim(sigmas)));
         out.append("  verdict                ").append(explain(verdict(sigmas))).append('\n');
-        Map<String, double[]> versions = byVersion();
+        Map<String, LedgerSnapshot.VersionSpeed> versions = ledger.speedByVersion();
         if (versions.isEmpty()) {
             out.append("  workers mining now     none\n");
         } else {
             out.append("  workers mining now     ").append(workers.size()).append(": ")
                     .append(versions.entrySet().stream()
-                            .map(e -> String.format(Locale.ROOT, "%s x%d (%.1f hashes/s)", e.getKey(), (int) e.getValue()[0], e.getValue()[1]))
+                            .map(e -> String.format(Locale.ROOT, "%s x%d (%.1f hashes/s)", e.getKey(), e.getValue().workers(), e.getValue().speed()))
                             .collect(Collectors.joining(", ")))
                     .append('\n');
-            workers.stream().sorted(Comparator.comparingDouble(LiveWorker::speed).reversed().thenComparing(LiveWorker::id))
+            workers.stream().sorted(Comparator.comparingDouble(WorkerReport::speed).reversed().thenComparing(WorkerReport::id))
                     .limit(Math.max(0, topWorkers))
                     .forEach(w -> out.append(String.format(Locale.ROOT, "    %-28s %-8s %.2f hashes/s%n", w.id(), w.version(), w.speed())));
         }

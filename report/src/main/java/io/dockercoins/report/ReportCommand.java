@@ -3,6 +3,8 @@ package io.dockercoins.report;
 import java.io.PrintStream;
 import java.time.Clock;
 
+import io.dockercoins.ledger.RedisConfig;
+import io.dockercoins.ledger.UnreadableLedgerException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -41,7 +43,7 @@ public class ReportCommand implements QuarkusApplication {
             out.print(audit.audit().render(config.sigmas(), config.topWorkers()));
             out.flush();
             return 0;
-        } catch (WalletAudit.UnreadableLedgerException e) {
+        } catch (UnreadableLedgerException e) {
             err.println("report: Redis at " + audit.where() + " holds something the workers did not write: " + e.getMessage());
             return UNREADABLE_LEDGER;
         } catch (JedisException e) {

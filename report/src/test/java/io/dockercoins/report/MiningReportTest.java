@@ -5,16 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.dockercoins.ledger.LedgerSnapshot;
+import io.dockercoins.ledger.WorkerReport;
 import io.dockercoins.report.MiningReport.Verdict;
 
 /** The arithmetic of the report: 1 coin in 16 hashes, judged with the binomial spread. */
 class MiningReportTest {
 
-    static MiningReport report(long coins, long hashes, LiveWorker... workers) {
-        return new MiningReport(coins, hashes, List.of(workers), Instant.parse("2026-11-27T06:00:00Z"), "redis:6379");
+    static MiningReport report(long coins, long hashes, WorkerReport... workers) {
+        return new MiningReport(new LedgerSnapshot(coins, hashes, Instant.parse("2026-11-27T06:00:00Z"), List.of(workers)), "redis:6379");
+    }
+
+    static WorkerReport worker(String id, String version, double speed) {
+        return new WorkerReport(id, version, speed, 0, Map.of());
     }
 
     @Test
@@ -48,8 +55,8 @@ class MiningReportTest {
     @Test
     void theScreenShowsCoinsHashesTheRatioTheVerdictAndTheWorkersByVersion() {
         String screen = report(1234, 19_876,
-                new LiveWorker("worker-a", "v0.1", 3.3), new LiveWorker("worker-b", "v0.1", 3.2),
-                new LiveWorker("worker-c", "v0.2", 0.45)).render(3, 2);
+                worker("worker-a", "v0.1", 3.3), worker("worker-b", "v0.1", 3.2),
+                worker("worker-c", "v0.2", 0.45)).render(3, 2);
         assertTrue(screen.startsWith("DockerCoins mining report, 2026-11-27T06:00:00Z (redis redis:6379)\n"), screen);
         assertTrue(screen.contains("coins mined            1,234"), screen);
         assertTrue(screen.contains("hashes computed        19,876"), screen);

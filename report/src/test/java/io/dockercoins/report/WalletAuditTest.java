@@ -20,6 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.dockercoins.ledger.Ledger;
+import io.dockercoins.ledger.LedgerSnapshot;
+import io.dockercoins.ledger.RedisConfig;
 import io.dockercoins.testing.RedisTestServer;
 import redis.clients.jedis.Jedis;
 
@@ -84,7 +87,7 @@ class WalletAuditTest {
             bytes[0] = (byte) 0xff; // not UTF-8: the wallet holds raw bytes
             bytes[1] = (byte) i;
             bytes[2] = (byte) (i >> 8);
-            redis.hset(WalletAudit.WALLET.getBytes(StandardCharsets.UTF_8), ("0" + Integer.toHexString(0x1000000 + i)).getBytes(StandardCharsets.UTF_8), bytes);
+            redis.hset(Ledger.WALLET.getBytes(StandardCharsets.UTF_8), ("0" + Integer.toHexString(0x1000000 + i)).getBytes(StandardCharsets.UTF_8), bytes);
         }
     }
 
@@ -100,7 +103,7 @@ class WalletAuditTest {
         assertEquals(2000, report.hashes());
         assertEquals(62.5, report.coinsPer1000Hashes(), 1e-9);
         assertEquals(MiningReport.Verdict.AS_EXPECTED, report.verdict(3));
-        assertEquals(Instant.parse("2026-11-27T06:00:00Z"), report.takenAt());
+        assertEquals(Instant.parse("2026-11-27T06:00:00Z"), report.ledger().readAt());
     }
 
     @Test
@@ -134,10 +137,11 @@ class WalletAuditTest {
 
         MiningReport report = new WalletAudit(redisAt(server.port(), null), CLOCK).audit();
 
-        assertEquals(3, report.workers().size());
-        assertEquals(List.of("v0.1", "v0.2"), List.copyOf(report.byVersion().keySet()));
-        assertEquals(2, report.byVersion().get("v0.1")[0]);
-        assertEquals(6.5, report.byVersion().get("v0.1")[1], 1e-9);
+        assertEquals(3, report.ledger().workers().size());
+        Map<String, LedgerSnapshot.VersionSpeed> byVersion = report.ledger().speedByVersion();
+        assertEquals(List.of("v0.1", "v0.2"), List.copyOf(byVersion.keySet()));
+        assertEquals(2, byVersion.get("v0.1").workers());
+        assertEquals(6.5, byVersion.get("v0.1").speed(), 1e-9);
         assertTrue(run(redisAt(server.port(), null)).out().contains("3: v0.1 x2 (6.5 hashes/s), v0.2 x1 (0.5 hashes/s)"));
     }
 

@@ -2,42 +2,24 @@ package io.dockercoins.webui;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.dockercoins.ledger.LedgerSnapshot;
+import io.dockercoins.ledger.WorkerReport;
+
 /**
- * What {@code GET /json} reports: coins in the wallet, hashes counted so far, and when that was read (the
- * original's three fields), then the live workers, the speed of each worker version and each rng instance's
- * share of the recent rng answers.
+ * What {@code GET /json} reports, from one reading of the ledger: coins in the wallet, hashes counted so far, and
+ * when that was read (the original's three fields), then the live workers, the speed of each worker version (the
+ * ledger's {@link LedgerSnapshot#speedByVersion()}) and each rng instance's share of the recent rng answers.
  */
-public record MiningStats(long coins, long hashes, Instant now, List<WorkerReport> workers) {
-
-    public MiningStats(long coins, long hashes, Instant now) {
-        this(coins, hashes, now, List.of());
-    }
-
-    public MiningStats {
-        workers = workers.stream()
-                .sorted(Comparator.comparing(WorkerReport::version).thenComparing(WorkerReport::id))
-                .toList();
-    }
-
-    /** Version to the sum of its workers' speeds (loops per second), by version name. */
-    public Map<String, Double> speedByVersion() {
-        Map<String, Double> versions = new TreeMap<>();
-        for (WorkerReport worker : workers) {
-            versions.merge(worker.version(), worker.speed(), Double::sum);
-        }
-        return versions;
-    }
+public record MiningStats(LedgerSnapshot ledger) {
 
     /** rng instance to its share (0 to 1) of all the rng answers the workers report for the last few seconds. */
     public Map<String, Double> rngShares() {
         Map<String, Long> answers = new TreeMap<>();
-        for (WorkerReport worker : workers) {
+        for (WorkerReport worker : ledger.workers()) {
             worker.rngAnswers().forEach((instance, count) -> answers.merge(instance, count, Long::sum));
         }
         long total = answers.values().stream().mapToLong(Long::longValue).sum();
@@ -57,9 +39,10 @@ public record MiningStats(long coins, long hashes, Instant now, List<WorkerRepor
      * {@code now} is epoch seconds with milliseconds (1764210000.123, never 1.764E9): the page divides hash deltas by it.
      */
     public String toJson() {
-        String seconds = BigDecimal.valueOf(now.toEpochMilli(), 3).toPlainString();
+        List<WorkerReport> workers = ledger.workers();
+        String seconds = BigDecimal.valueOf(ledger.readAt().toEpochMilli(), 3).toPlainString();
         StringBuilder json = new StringBuilder(128 + 80 * workers.size());
-        json.append("{\"coins\":").append(coins).append(",\"hashes\":").append(hashes).append(",\"now\":").append(seconds);
+        json.append("{\"coins\":").append(ledger.coins()).append(",\"hashes\":").append(ledger.hashes()).append(",\"now\":").append(seconds);
         json.append(",\"workers\":[");
         for (int i = 0; i < workers.size(); i++) {
             WorkerReport worker = workers.get(i);
@@ -68,7 +51,9 @@ public record MiningStats(long coins, long hashes, Instant now, List<WorkerRepor
             string(json, worker.version()).append(",\"speed\":").append(decimal(worker.speed(), 2)).append('}');
         }
         json.append("],\"versions\":");
-        object(json, speedByVersion(), 2);
+        Map<String, Double> versions = new TreeMap<>();
+        ledger.speedByVersion().forEach((version, speed) -> versions.put(version, speed.speed()));
+        object(json, versions, 2);
         json.append(",\"rng\":");
         object(json, rngShares(), 3);
         return json.append('}').toString();

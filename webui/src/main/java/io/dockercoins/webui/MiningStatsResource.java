@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.NoCache;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.dockercoins.ledger.Ledger;
+import io.dockercoins.ledger.UnreadableLedgerException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import redis.clients.jedis.exceptions.JedisException;
@@ -42,7 +44,7 @@ public class MiningStatsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @NoCache // every poll must reach Redis, or the speed would read 0
     public String json() {
-        return ledger.read().toJson();
+        return new MiningStats(ledger.read()).toJson();
     }
 
     /** Redis down (or its pool exhausted): a short answer, no stack trace; the next poll tries again. */
@@ -54,7 +56,7 @@ public class MiningStatsResource {
     }
 
     @ServerExceptionMapper
-    public Response unreadable(Ledger.UnreadableLedgerException e) {
+    public Response unreadable(UnreadableLedgerException e) {
         LOG.warnf("Unexpected data in Redis: %s", e.getMessage());
         return error(Response.Status.INTERNAL_SERVER_ERROR, "unexpected data in redis").build();
     }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.dockercoins.ledger.Ledger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import redis.clients.jedis.Jedis;
@@ -21,7 +22,7 @@ import redis.clients.jedis.JedisPool;
 @ApplicationScoped
 public class Wallet {
 
-    static final byte[] KEY = "wallet".getBytes(StandardCharsets.UTF_8);
+    static final byte[] KEY = Ledger.WALLET.getBytes(StandardCharsets.UTF_8);
     /** At one coin in 16 loops, this is hours of mining at the rng ceiling: plenty for any outage. */
     static final int MAX_UNSTORED = 10_000;
     private static final Logger LOG = Logger.getLogger(Wallet.class);

@@ -84,4 +84,12 @@ public interface WorkerConfig {
      */
     @WithDefault("10s")
     Duration statsTtl();
+
+    /**
+     * How long Redis remembers how much of this worker's run it has counted ({@code counted:<id>}) after its last
+     * report: a report Redis applied but whose reply was lost is recognised, and not counted again, if the worker
+     * reports again within this time. A clean stop removes the key; this is how long a killed worker's key stays.
+     */
+    @WithDefault("1h")
+    Duration countedTtl();
 }

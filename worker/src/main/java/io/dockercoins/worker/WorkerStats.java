@@ -4,29 +4,21 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.dockercoins.ledger.WorkerReport;
+
 /**
  * What this worker tells the web UI about itself, besides the {@code hashes} counter: who it is, its
  * version, its recent speed and which rng instances served it. {@link HashCounter} publishes it with each
- * counter report as a Redis hash that expires by itself:
- *
- * <pre>
- * worker:&lt;id&gt;   version  v0.1
- *               speed    3.30        loops per second over the last stats window (5 s)
- *               loops    1234        loops done since this worker started
- *               rng:&lt;host&gt; 16       rng answers from that instance (X-Served-By) in the window
- * </pre>
+ * counter report as the hash {@code worker:<id>} (the ledger's {@link WorkerReport}), which expires by itself.
  */
 @ApplicationScoped
 public class WorkerStats {
 
-    static final String KEY_PREFIX = "worker:";
     /** rng answered without an X-Served-By header (the original Python rng, say). */
     static final String UNKNOWN_RNG = "unknown";
 
@@ -53,7 +45,7 @@ public class WorkerStats {
     }
 
     public String key() {
-        return KEY_PREFIX + id;
+        return WorkerReport.key(id);
     }
 
     /** A loop is done (its hash is known); {@code rngInstance} is the X-Served-By of rng's answer, or null. */
@@ -64,23 +56,18 @@ public class WorkerStats {
         forgetOld(now);
     }
 
-    /** The fields of {@code worker:<id>} as of now. */
-    public synchronized Map<String, String> snapshot() {
+    /** What {@code worker:<id>} says as of now. */
+    public synchronized WorkerReport snapshot() {
         long now = System.nanoTime();
         forgetOld(now);
         // A worker that started less than a window ago is measured over its life, but at least 1 s (no wild first numbers).
         long measured = Math.max(Math.min(windowNanos, now - startedAt), Math.min(windowNanos, 1_000_000_000L));
         double speed = recent.size() / (measured / 1e9);
-        Map<String, Integer> rng = new TreeMap<>();
+        Map<String, Long> rng = new TreeMap<>();
         for (Loop loop : recent) {
-            rng.merge(loop.rngInstance, 1, Integer::sum);
+            rng.merge(loop.rngInstance, 1L, Long::sum);
         }
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("version", version);
-        fields.put("speed", String.format(Locale.ROOT, "%.2f", speed));
-        fields.put("loops", Long.toString(loops));
-        rng.forEach((instance, count) -> fields.put("rng:" + instance, count.toString()));
-        return fields;
+        return new WorkerReport(id, version, speed, loops, rng);
     }
 
     private void forgetOld(long now) {

@@ -1,6 +1,6 @@
-package io.dockercoins.webui;
+package io.dockercoins.ledger;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,32 +13,50 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Reads what the workers wrote to Redis: the {@code wallet} hash (one field per coin), the {@code hashes} counter,
- * and the {@code worker:<id>} hashes each live worker keeps refreshing (they expire when it stops reporting).
- * One SCAN for the worker keys, then one pipelined round-trip for everything else.
+ * The ledger the workers keep in Redis, key by key, and the one code that reads it (webui's /json, the report).
+ * The first two keys are the original DockerCoins', unchanged:
+ * <pre>
+ * hashes          string  loops done by all workers, ever (INCRBY; GET hashes is the original's counter)
+ * wallet          hash    coin: hex digest -> the 32 random bytes it came from (HSET, HLEN)
+ * worker:&lt;id&gt;     hash    a live worker's stats ({@link WorkerReport}), expiring unless it keeps reporting
+ * counted:&lt;id&gt;    string  "&lt;run&gt; &lt;loops&gt;": how much of this worker's run is in hashes ({@link WorkerTally})
+ * </pre>
+ * Workers write through {@link WorkerTally} (hashes, worker:, counted:) and store coins with {@code HSET wallet}.
  */
 @ApplicationScoped
 public class Ledger {
 
-    static final String WALLET = "wallet";
-    static final String HASHES = "hashes";
-    /** More live workers than this are not listed (the page could not show them anyway); the counter still counts them all. */
+    public static final String HASHES = "hashes";
+    public static final String WALLET = "wallet";
+    /** More live workers than this are not listed (a page or a screen could not show them); hashes still counts them all. */
     static final int MAX_WORKERS = 500;
 
     private final JedisPool redis;
+    private final Clock clock;
 
     public Ledger(JedisPool redis) {
         this.redis = redis;
+        this.clock = Clock.systemUTC();
     }
 
-    /** Throws a JedisException when Redis cannot be reached or used; the next call simply tries again. */
-    public MiningStats read() {
+    /** Throws a JedisException when Redis cannot be reached or used (the next call simply tries again), or an {@link UnreadableLedgerException}. */
+    public LedgerSnapshot read() {
         try (Jedis jedis = redis.getResource()) {
+            return read(jedis, clock);
+        }
+    }
+
+    /**
+     * One SCAN for the worker keys, then one pipelined round-trip for everything else, so the counter and the
+     * wallet are read at the same moment (workers add to both while we read).
+     */
+    public static LedgerSnapshot read(Jedis jedis, Clock clock) {
+        try {
             Set<String> workerKeys = workerKeys(jedis);
             Pipeline pipeline = jedis.pipelined();
             Response<Long> coins = pipeline.hlen(WALLET);
@@ -48,7 +66,6 @@ public class Ledger {
                 reports.add(pipeline.hgetAll(key));
             }
             pipeline.sync();
-            Instant now = Instant.now();
             List<WorkerReport> workers = new ArrayList<>(workerKeys.size());
             int i = 0;
             for (String key : workerKeys) {
@@ -57,9 +74,9 @@ public class Ledger {
                     workers.add(WorkerReport.fromRedis(key, fields));
                 }
             }
-            return new MiningStats(coins.get(), count(hashes.get()), now, workers);
+            return new LedgerSnapshot(coins.get(), count(hashes.get()), clock.instant(), workers);
         } catch (JedisDataException e) {
-            // A key overwritten by hand with another type; other errors (LOADING, NOAUTH...) mean Redis is not usable yet.
+            // WRONGTYPE: a key the workers write, overwritten by hand; other errors (LOADING, NOAUTH...) mean Redis is not usable yet.
             if (String.valueOf(e.getMessage()).startsWith("WRONGTYPE")) {
                 throw new UnreadableLedgerException(e.getMessage());
             }
@@ -88,14 +105,8 @@ public class Ledger {
         try {
             return Long.parseLong(hashes);
         } catch (NumberFormatException e) {
-            throw new UnreadableLedgerException("'" + HASHES + "' is not a whole number");
-        }
-    }
-
-    /** Redis answered, but not with what the workers write. */
-    public static class UnreadableLedgerException extends RuntimeException {
-        UnreadableLedgerException(String message) {
-            super(message, null, false, false);
+            String shown = hashes.length() > 40 ? hashes.substring(0, 40) + "..." : hashes;
+            throw new UnreadableLedgerException("'" + HASHES + "' is not a whole number: " + shown);
         }
     }
 }

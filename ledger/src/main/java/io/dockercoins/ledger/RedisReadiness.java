@@ -1,4 +1,4 @@
-package io.dockercoins.webui;
+package io.dockercoins.ledger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,8 +10,9 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 
 /**
- * Without Redis webui has nothing to show, so it is not ready. There is deliberately no Liveness
- * check on Redis: restarting webui would not bring Redis back.
+ * A worker counts its work in Redis and webui shows what is there: without Redis neither is ready. There is
+ * deliberately no Liveness check on Redis: restarting them would not bring Redis back. (The report serves no health
+ * endpoints; without quarkus-smallrye-health this bean is simply unused.)
  */
 @Readiness
 @ApplicationScoped

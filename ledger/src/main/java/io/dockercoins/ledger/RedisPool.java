@@ -1,0 +1,55 @@
+package io.dockercoins.ledger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
+
+/**
+ * How a service connects to Redis: the one place that turns {@link RedisConfig} into Jedis connections, so a new
+ * setting (TLS) is added once. Services that keep running share one pool; the report, which reads once and exits,
+ * opens one connection ({@link #connect}).
+ */
+public class RedisPool {
+
+    /**
+     * The one Jedis pool of the process; connections are made lazily, so start-up never waits for Redis,
+     * and checked when borrowed, so a Redis restart costs no failed call on a dead pooled connection.
+     */
+    @Produces
+    @ApplicationScoped
+    JedisPool jedisPool(RedisConfig redis) {
+        JedisPoolConfig pool = new JedisPoolConfig();
+        pool.setTestOnBorrow(true);
+        return new JedisPool(pool, address(redis), clientConfig(redis, null));
+    }
+
+    void close(@Disposes JedisPool pool) {
+        pool.close();
+    }
+
+    /** One connection, no pool, no check on borrowing: the first command's error is the one the caller sees. */
+    public static Jedis connect(RedisConfig redis, String clientName) {
+        return new Jedis(address(redis), clientConfig(redis, clientName));
+    }
+
+    public static HostAndPort address(RedisConfig redis) {
+        return new HostAndPort(redis.host(), redis.port());
+    }
+
+    static JedisClientConfig clientConfig(RedisConfig redis, String clientName) {
+        int timeoutMillis = (int) redis.timeout().toMillis();
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .password(redis.password().filter(password -> !password.isEmpty()).orElse(null))
+                .clientName(clientName)
+                .build();
+    }
+}
