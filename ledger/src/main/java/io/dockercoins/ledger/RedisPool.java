@@ -12,8 +12,8 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 
 /**
- * How a service connects to Redis: the one place that turns {@link RedisConfig} into Jedis connections, so a new
- * setting (TLS) is added once. Services that keep running share one pool; the report, which reads once and exits,
+ * How a service connects to Redis: the one place that turns {@link RedisConfig} into Jedis connections, so every
+ * setting (TLS included) is applied once. Services that keep running share one pool; the report, which reads once and exits,
  * opens one connection ({@link #connect}).
  */
 public class RedisPool {
@@ -45,11 +45,33 @@ public class RedisPool {
 
     static JedisClientConfig clientConfig(RedisConfig redis, String clientName) {
         int timeoutMillis = (int) redis.timeout().toMillis();
-        return DefaultJedisClientConfig.builder()
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeoutMillis)
                 .socketTimeoutMillis(timeoutMillis)
                 .password(redis.password().filter(password -> !password.isEmpty()).orElse(null))
-                .clientName(clientName)
-                .build();
+                .clientName(clientName);
+        if (redis.tls()) {
+            config.ssl(true).sslSocketFactory(RedisTls.socketFactory(redis.tlsCa())).sslParameters(RedisTls.verifyingHostName());
+        }
+        return config.build();
+    }
+
+    /**
+     * Why a Redis call failed, in one line: Jedis says "Failed to connect to host:port." or "Failed to create
+     * socket."; the reason (refused, unknown host, timed out, a TLS problem and its fix) is underneath.
+     */
+    public static String why(Throwable e) {
+        Throwable reason = e;
+        while (true) {
+            if (reason.getCause() != null && reason.getCause() != reason) {
+                reason = reason.getCause();
+            } else if (reason.getSuppressed().length > 0) {
+                reason = reason.getSuppressed()[0];
+            } else {
+                break;
+            }
+        }
+        String message = reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage();
+        return (reason == e ? message : e.getMessage() + " (" + message + ")").replaceAll("\\s+", " ");
     }
 }

@@ -56,6 +56,8 @@ class WorkerTallyTest {
             public int port() { return port; }
             public Optional<String> password() { return Optional.empty(); }
             public Duration timeout() { return Duration.ofSeconds(1); }
+            public boolean tls() { return false; }
+            public Optional<TrustedCa> tlsCa() { return Optional.empty(); }
         };
     }
 

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 
 import io.dockercoins.ledger.RedisConfig;
+import io.dockercoins.ledger.RedisPool;
 import io.dockercoins.ledger.UnreadableLedgerException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -47,24 +48,8 @@ public class ReportCommand implements QuarkusApplication {
             err.println("report: Redis at " + audit.where() + " holds something the workers did not write: " + e.getMessage());
             return UNREADABLE_LEDGER;
         } catch (JedisException e) {
-            err.println("report: cannot read Redis at " + audit.where() + ": " + rootMessage(e));
+            err.println("report: cannot read Redis at " + audit.where() + ": " + RedisPool.why(e));
             return CANNOT_READ_REDIS;
         }
-    }
-
-    /** Jedis says "Failed to connect to host:port."; the reason (refused, unknown host, timed out) is underneath. */
-    private static String rootMessage(Throwable e) {
-        Throwable reason = e;
-        while (true) {
-            if (reason.getCause() != null && reason.getCause() != reason) {
-                reason = reason.getCause();
-            } else if (reason.getSuppressed().length > 0) {
-                reason = reason.getSuppressed()[0];
-            } else {
-                break;
-            }
-        }
-        String message = reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage();
-        return reason == e ? message : e.getMessage() + " (" + message + ")";
     }
 }

@@ -61,6 +61,8 @@ class WalletAuditTest {
             public int port() { return port; }
             public Optional<String> password() { return Optional.ofNullable(password); }
             public Duration timeout() { return Duration.ofSeconds(1); }
+            public boolean tls() { return false; }
+            public Optional<TrustedCa> tlsCa() { return Optional.empty(); }
         };
     }
 

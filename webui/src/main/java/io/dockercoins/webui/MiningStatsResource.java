@@ -1,5 +1,7 @@
 package io.dockercoins.webui;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,6 +14,7 @@ import org.jboss.resteasy.reactive.NoCache;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.dockercoins.ledger.Ledger;
+import io.dockercoins.ledger.RedisPool;
 import io.dockercoins.ledger.UnreadableLedgerException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +28,8 @@ public class MiningStatsResource {
 
     private final Ledger ledger;
     private final Counter redisFailures;
+    /** The reason of the last failure logged: a new reason is logged once, a repeated one is not (the page polls every second). */
+    private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
     public MiningStatsResource(Ledger ledger, MeterRegistry registry) {
         this.ledger = ledger;
@@ -44,14 +49,19 @@ public class MiningStatsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @NoCache // every poll must reach Redis, or the speed would read 0
     public String json() {
-        return new MiningStats(ledger.read()).toJson();
+        String json = new MiningStats(ledger.read()).toJson();
+        lastFailure.set(null);
+        return json;
     }
 
     /** Redis down (or its pool exhausted): a short answer, no stack trace; the next poll tries again. */
     @ServerExceptionMapper
     public Response redisUnavailable(JedisException e) {
         redisFailures.increment();
-        LOG.debugf("Redis unavailable: %s", e.getMessage());
+        String why = RedisPool.why(e);
+        if (!why.equals(lastFailure.getAndSet(why))) {
+            LOG.warnf("Redis unavailable (%s); GET /json answers 503 until it is back", why);
+        }
         return error(Response.Status.SERVICE_UNAVAILABLE, "redis unavailable").header("Retry-After", "1").build();
     }
 

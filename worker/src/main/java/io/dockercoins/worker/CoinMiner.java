@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
+import io.dockercoins.ledger.RedisPool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -83,7 +84,7 @@ public class CoinMiner {
             hashCounter.writeLast();
         } catch (RuntimeException e) {
             LOG.errorf("Could not write to Redis on shutdown (%s): %d loops and %d coins are lost",
-                    e.getMessage(), hashCounter.unwritten(), wallet.unstoredCount());
+                    RedisPool.why(e), hashCounter.unwritten(), wallet.unstoredCount());
         }
     }
 
@@ -158,7 +159,7 @@ public class CoinMiner {
         } catch (RuntimeException e) {
             failures.get("redis").increment();
             LOG.warnf("redis unavailable (%s), keeping %d loops and %d coins for later",
-                    e.getMessage(), hashCounter.unwritten(), wallet.unstoredCount());
+                    RedisPool.why(e), hashCounter.unwritten(), wallet.unstoredCount());
         }
     }
 
