@@ -135,7 +135,11 @@
       space: (u, axisIndex, min, max, plotWidth) => (withSeconds(plotWidth) ? secondsSpace
         : Math.max(minutesSpace, Math.floor((30 / WINDOW_S) * plotWidth) + 1)),
       values: (u, splits, axisIndex, foundSpace, incr) => {
-        const labels = splits.map((t) => clock(t, incr % 60 !== 0));
+        const labels = splits.map((t) => {
+          const label = clock(t, incr % 60 !== 0);
+          // A label that would run into the speed axis' numbers is left out (its grid line stays).
+          return u.valToPos(t, "x") < textWidth(label, font) / 2 ? null : label;
+        });
         page.timeLabels[name] = { labels, splits, font };
         return labels;
       },
@@ -278,15 +282,29 @@
       rows.push(shareRow("+ " + rest.length + " more", rest.join(" "), rest.reduce((sum, h) => sum + Number(shares[h]), 0)));
     }
     $("rng").replaceChildren(...rows);
+    for (const row of rows) keepTheEnd(row.querySelector(".name"));
   }
 
   function shareRow(label, title, share) {
     const pct = Math.round(share * 100);
-    const fill = el("div", "");
+    const fill = el("span", "fill");
     fill.style.width = pct + "%";
-    const row = el("div", "row rng-share", el("span", "name", label), el("span", "bar", fill), el("span", "pct", pct + "%"));
+    const row = el("div", "row rng-share", el("span", "name", label), el("span", "bar", fill, el("span", "pct", pct + "%")));
     row.title = title;
     return row;
+  }
+
+  /** A name too long for its column loses its start, not its end: pods of one Deployment differ only in their last letters. */
+  function keepTheEnd(name) {
+    const text = name.textContent;
+    for (let keep = text.length - 1; keep > 0 && !fits(name); keep--) name.textContent = "\u2026" + text.slice(-keep);
+  }
+
+  /** Whether an element's text fits its width (to the fraction of a pixel: scrollWidth rounds). */
+  function fits(element) {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return range.getBoundingClientRect().width <= element.getBoundingClientRect().width + 0.01;
   }
 
   // A new window size: new charts, with type to match (uPlot draws its axes on a canvas, with a fixed font).

@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
+import org.awaitility.Awaitility;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -21,6 +26,9 @@ final class Browser {
 
     static final Path CHROMIUM = Path.of(System.getProperty("webui.test.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("webui.test.chromedriver", "/usr/bin/chromedriver"));
+
+    /** The page areas of a workshop room: a 4:3 projector, a small 16:9 one, a full-HD screen (width, height). */
+    static final List<int[]> ROOM_SIZES = List.of(new int[] {1920, 1080}, new int[] {1280, 720}, new int[] {1024, 768});
 
     private Browser() {
     }
@@ -60,5 +68,20 @@ final class Browser {
     static void viewport(ChromeDriver browser, int width, int height) {
         browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
                 Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+    }
+
+    /** The page at that size, once it has rebuilt its charts for it and a poll or two has drawn them. */
+    static void showAt(ChromeDriver browser, int width, int height) throws InterruptedException {
+        viewport(browser, width, height);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Boolean.TRUE.equals(browser.executeScript(
+                "return innerWidth === " + width + " && innerHeight === " + height + " && window.dockercoins.speedChart"
+                        + " && Math.abs(window.dockercoins.speedChart.width - document.getElementById('speedBox').clientWidth) <= 1")));
+        Thread.sleep(1500);
+    }
+
+    static void screenshot(ChromeDriver browser, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
     }
 }

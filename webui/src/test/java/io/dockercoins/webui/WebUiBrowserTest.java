@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -48,9 +44,6 @@ class WebUiBrowserTest {
 
     @TestHTTPResource("index.html")
     URL page;
-
-    /** A 4:3 projector, a small 16:9 one, a full-HD screen: the last one is also the size of the "no data" check. */
-    static final List<int[]> ROOM_SIZES = List.of(new int[] {1920, 1080}, new int[] {1280, 720}, new int[] {1024, 768});
 
     ChromeDriver browser;
     Jedis redis;
@@ -111,8 +104,8 @@ class WebUiBrowserTest {
 
         // Let the history fill a little, then the room's three window sizes: everything fits, clock times on the axis.
         Thread.sleep(6000);
-        for (int[] size : ROOM_SIZES) {
-            showAt(size[0], size[1]);
+        for (int[] size : Browser.ROOM_SIZES) { // the last, 1024x768, stays for the "no data" check
+            Browser.showAt(browser, size[0], size[1]);
             assertEquals(List.of(), layoutProblems(), "at " + size[0] + "x" + size[1]);
             assertTimeAxisReadsClockTimes(size);
             screenshot("webui-" + size[0] + "x" + size[1] + ".png");
@@ -151,7 +144,8 @@ class WebUiBrowserTest {
         simulatedWorkers.scheduleAtFixedRate(() -> {
             try (Jedis jedis = new Jedis("127.0.0.1", RealRedis.server().port())) {
                 jedis.incrBy("hashes", 7);
-                publish(jedis, "sim-batch", "v0.1", "rng:rng-one", "16", "rng:rng-two", "0");
+                // rng instances named as compose (a container id) and Kubernetes (a pod of a Deployment) name them
+                publish(jedis, "sim-batch", "v0.1", "rng:9c1d2e3f4a5b", "12", "rng:rng-5d8f7c9b6-2xk7p", "4");
             }
         }, 0, 2, TimeUnit.SECONDS);
         browser.get(page.toString());
@@ -166,23 +160,19 @@ class WebUiBrowserTest {
         Number emptyPolls = (Number) js("return window.dockercoins.samples.filter(s => s.instant === 0).length;");
         assertTrue(emptyPolls.intValue() > 0, "the chart still shows the polls that saw nothing (the lesson)");
         assertTrue(text("lesson").startsWith("Instant: "), "one line explains the instant figure: " + text("lesson"));
-        assertEquals(List.of(), layoutProblems());
-    }
 
-    /** The page as a projector of that size shows it, once the charts are rebuilt for it and a poll has drawn them. */
-    private void showAt(int width, int height) throws InterruptedException {
-        Browser.viewport(browser, width, height);
-        await().atMost(Duration.ofSeconds(5)).until(() -> Boolean.TRUE.equals(js(
-                "return innerWidth === " + width + " && innerHeight === " + height
-                        + " && Math.abs(window.dockercoins.speedChart.width - document.getElementById('speedBox').clientWidth) <= 1")));
-        Thread.sleep(1500);
+        // A container id fits whole; a pod name too long for its column keeps its end, which tells pods apart.
+        String rng = text("rng");
+        assertTrue(rng.contains("9c1d2e3f4a5b") && rng.contains("75%") && rng.contains("25%"), rng);
+        assertTrue(rng.matches("(?s).*\u2026[^\\s]*-2xk7p.*"), rng);
+        for (int[] size : Browser.ROOM_SIZES) {
+            Browser.showAt(browser, size[0], size[1]);
+            assertEquals(List.of(), layoutProblems(), "at " + size[0] + "x" + size[1]);
+        }
     }
 
     private void screenshot(String name) throws Exception {
-        Path screenshots = Path.of("target", "screenshots");
-        Files.createDirectories(screenshots);
-        Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, screenshots.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        Browser.screenshot(browser, Path.of("target", "screenshots", name));
     }
 
     /**
@@ -228,6 +218,12 @@ class WebUiBrowserTest {
                   if (!inline && style.overflowY !== 'visible' && e.scrollHeight > e.clientHeight + 1) {
                     problems.push('cut off at the bottom: ' + describe(e) + ' ' + e.scrollHeight + ' > ' + e.clientHeight);
                   }
+                  if (!inline && style.textOverflow === 'ellipsis') {
+                    const range = document.createRange();
+                    range.selectNodeContents(e);
+                    const room = r.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                    if (range.getBoundingClientRect().width > room + 0.5) problems.push('ends in an ellipsis: ' + describe(e));
+                  }
                   const ownText = Array.from(e.childNodes).some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
                   const allInline = Array.from(e.children).every(c => getComputedStyle(c).display.startsWith('inline'));
                   if (ownText && allInline && !style.display.startsWith('inline')) {
@@ -249,13 +245,16 @@ class WebUiBrowserTest {
                     const ctx = document.createElement('canvas').getContext('2d');
                     ctx.font = t.font;
                     const left = u.bbox.left / devicePixelRatio;
-                    const edges = t.splits.map((s, i) => {
-                      const x = left + u.valToPos(s, 'x'), w = ctx.measureText(t.labels[i]).width;
+                    const shown = t.splits.map((s, i) => [s, t.labels[i]]).filter(([s, label]) => label !== null);
+                    const labels = shown.map(([s, label]) => label);
+                    const edges = shown.map(([s, label]) => {
+                      const x = left + u.valToPos(s, 'x'), w = ctx.measureText(label).width;
                       return [x - w / 2, x + w / 2];
                     });
                     const overlaps = edges.slice(1).filter((e, i) => e[0] < edges[i][1] + 4).length;
                     const outside = edges.filter(e => e[0] < 0 || e[1] > u.width).length;
-                    return {labels: t.labels, overlaps, outside, edges: edges.map(e => e.map(Math.round).join('-')).join(' ')};
+                    const intoTheSpeedAxis = edges.filter(e => e[0] < left).length;
+                    return {labels, overlaps, intoTheSpeedAxis, outside, edges: edges.map(e => e.map(Math.round).join('-')).join(' ')};
                     """.replace("arguments[0]", "'" + chart + "'"));
             List<String> labels = (List<String>) axis.get("labels");
             String where = chart + " chart at " + size[0] + "x" + size[1] + ": " + labels + " at " + axis.get("edges");
@@ -263,6 +262,7 @@ class WebUiBrowserTest {
             assertTrue(labels.stream().allMatch(label -> label.matches("\\d\\d:\\d\\d(:\\d\\d)?")), "clock times on the " + where);
             assertEquals(0L, ((Number) axis.get("overlaps")).longValue(), "no time labels overlap on the " + where);
             assertEquals(0L, ((Number) axis.get("outside")).longValue(), "no time label cut at the edge of the " + where);
+            assertEquals(0L, ((Number) axis.get("intoTheSpeedAxis")).longValue(), "no time label under the speed axis of the " + where);
         }
     }
 
