@@ -18,7 +18,7 @@ import redis.clients.jedis.Transaction;
  * The workshop's story in four minutes, written to Redis as real workers write it, for screenshots of the page with
  * a full history (simulated: the coordinator takes the real-stack ones). Ten v0.1 workers on one rng (the ceiling,
  * about 10 hashes/s), then three rng pods share the load (about 26), then a rolling update to v0.2 replaces one
- * worker every 10 s (the two bands overlap; four minutes in, six of ten run v0.2). Each worker adds its loops to
+ * worker every 10 s (the two bands overlap; four minutes in, seven of ten run v0.2). Each worker adds its loops to
  * {@code hashes} about once a second, at its own moment, and refreshes its {@code worker:<id>} hash (speed over 5 s,
  * rng answers per instance), as worker's HashCounter and WorkerStats do.
  */
