@@ -100,19 +100,29 @@ class MiningStatsResourceTest {
         String page = given().get("/index.html").then().statusCode(200)
                 .contentType(containsString("text/html"))
                 .extract().asString();
-        assertTrue(page.contains("fetch(\"json\""), "polls json by a relative URL, so it works behind a path prefix");
         assertTrue(page.contains("hashes/second"));
-        assertTrue(!Pattern.compile("https?:|//[a-z]|@import|url\\(", Pattern.CASE_INSENSITIVE).matcher(page).find(),
-                "no external resource: the workshop Wi-Fi may be offline");
+        assertTrue(!Pattern.compile("<style|style=\"|<script>|<script [^>]*>[^<]", Pattern.CASE_INSENSITIVE).matcher(page).find(),
+                "no inline script or style: the page is html, webui.js and webui.css");
+        assertNoExternalResource("index.html", page);
         Matcher resources = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(page);
         int count = 0;
         while (resources.find()) {
             String path = resources.group(1);
             assertTrue(!path.startsWith("/"), "relative, so it works behind a path prefix: " + path);
-            given().get("/" + path).then().statusCode(200); // e.g. the chart library from its WebJar
+            String body = given().get("/" + path).then().statusCode(200).extract().asString(); // e.g. the chart library from its WebJar
+            if (!path.startsWith("webjars/") && (path.endsWith(".js") || path.endsWith(".css"))) {
+                assertNoExternalResource(path, body);
+            }
             count++;
         }
-        assertTrue(count >= 2, "the chart library's script and style are referenced");
+        assertTrue(count >= 4, "the chart library's script and style, and the page's own, are referenced");
+        String script = given().get("/webui.js").then().statusCode(200).extract().asString();
+        assertTrue(script.contains("fetch(\"json\""), "polls json by a relative URL, so it works behind a path prefix");
+    }
+
+    private static void assertNoExternalResource(String file, String text) {
+        assertTrue(!Pattern.compile("https?:|//[a-z]|@import|url\\(", Pattern.CASE_INSENSITIVE).matcher(text).find(),
+                file + " loads nothing from elsewhere: the workshop Wi-Fi may be offline");
     }
 
     @Test
