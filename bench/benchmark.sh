@@ -40,7 +40,7 @@ BASE=(-f docker-compose.yml)
 TWO=(-f docker-compose.yml -f bench/two-rngs.yml)
 TURBO=(-f docker-compose.yml -f bench/turbo.yml)
 DC_DOWN_ARGS=("${TWO[@]}")
-dc_before_cleanup() { (($1 == 0)) || log "stopped on an error (exit $1, line ${BASH_LINENO[1]})"; }
+dc_before_cleanup() { (($1 == 0)) || log "stopped on an error (exit $1)"; }
 
 # ---------- helpers ----------
 load() { cut -d' ' -f1-3 /proc/loadavg; }
