@@ -18,22 +18,10 @@ COPY . .
 #    service, so all the images share that layer, and it changes only when a pom does.
 RUN mkdir /poms && cp -r mvnw .mvn /poms/ && find . -name pom.xml -not -path '*/target/*' -exec cp --parents {} /poms/ \;
 # 2. The src/ of SERVICE and of every reactor module its pom names (ledger, redis-test-server...), theirs too,
-#    transitively: what `-pl SERVICE -am` builds (a module's folder is its artifactId). A new module needs no
-#    edit here, and a change in one service's sources leaves the other images' Maven step cached.
+#    transitively: what `-pl SERVICE -am` builds (docker/module-sources.sh). A new module needs no edit here,
+#    and a change in one service's sources leaves the other images' Maven step cached.
 ARG SERVICE
-RUN : "${SERVICE:?give the module: --build-arg SERVICE=rng (or hasher, worker, webui, report, loadtest)}" \
-    && { [ -f "$SERVICE/pom.xml" ] || { echo "SERVICE=$SERVICE: no module $SERVICE/ in the build context" >&2; exit 1; }; } \
-    && mkdir /srcs && todo=$SERVICE && seen=' ' \
-    && while [ -n "$todo" ]; do \
-         set -- $todo; m=$1; shift; todo="$*"; \
-         case "$seen" in *" $m "*) continue ;; esac; \
-         seen="$seen$m "; \
-         if [ -d "$m/src" ]; then cp -r --parents "$m/src" /srcs/; fi; \
-         for a in $(sed -n 's:.*<artifactId>\([^<]*\)</artifactId>.*:\1:p' "$m/pom.xml"); do \
-           if [ -f "$a/pom.xml" ]; then todo="$todo $a"; fi; \
-         done; \
-       done \
-    && echo "sources of:$seen"
+RUN sh docker/module-sources.sh "$SERVICE" /srcs
 
 ########## build: Maven wrapper on JDK 21 ##########
 FROM maven:3.9-eclipse-temurin-21 AS build
