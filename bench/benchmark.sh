@@ -20,34 +20,27 @@
 # CPU time is read from the containers' cgroups (cpuacct.usage on cgroup v1, cpu.stat on v2); memory is the
 # JVM's (or redis') resident set, VmRSS of PID 1 in each container, and the cgroup's memory usage beside it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH=/usr/bin:$PATH DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
-export DOCKERCOINS_WEBUI_PORT=${DOCKERCOINS_WEBUI_PORT:-8200}
-export DOCKERCOINS_RNG_PORT=${DOCKERCOINS_RNG_PORT:-8201}
-export DOCKERCOINS_HASHER_PORT=${DOCKERCOINS_HASHER_PORT:-8202}
-PROJECT=${BENCH_PROJECT:-dc-load}
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/../tests/lib.sh"
+dc_init bench "${BENCH_PROJECT:-dc-load}" 8200
+PROJECT=$DC_PROJECT
 MEASURE=${BENCH_MEASURE:-20}
 OUT=${BENCH_OUT:-bench/results.md}
-WEBUI=http://localhost:$DOCKERCOINS_WEBUI_PORT
-if command -v docker-compose >/dev/null 2>&1; then DCMD=(docker-compose); else DCMD=(docker compose); fi
 # compose, quiet unless it fails (then its output and the reason the benchmark stops)
 DC=(dc)
 dc() {
   local out
-  if ! out=$("${DCMD[@]}" "$@" 2>&1); then
+  if ! out=$("${COMPOSE[@]}" "$@" 2>&1); then
     printf '%s\n' "$out" >&2
-    printf '[bench] FAILED: %s %s\n' "${DCMD[*]}" "$*" >&2
+    printf '[bench] FAILED: %s %s\n' "${COMPOSE[*]}" "$*" >&2
     return 1
   fi
 }
-BASE=(-p "$PROJECT" -f docker-compose.yml)
-TWO=(-p "$PROJECT" -f docker-compose.yml -f bench/two-rngs.yml)
-TURBO=(-p "$PROJECT" -f docker-compose.yml -f bench/turbo.yml)
-
-START=$SECONDS
-log() { printf '[bench %4ds] %s\n' $((SECONDS - START)) "$*" >&2; }
-cleanup() { local rc=$?; ((rc == 0)) || log "stopped on an error (exit $rc, line ${BASH_LINENO[0]})"; log "down -v"; "${DCMD[@]}" "${TWO[@]}" down -v --remove-orphans >/dev/null 2>&1 || true; }
-trap cleanup EXIT
+BASE=(-f docker-compose.yml)
+TWO=(-f docker-compose.yml -f bench/two-rngs.yml)
+TURBO=(-f docker-compose.yml -f bench/turbo.yml)
+DC_DOWN_ARGS=("${TWO[@]}")
+dc_before_cleanup() { (($1 == 0)) || log "stopped on an error (exit $1)"; }
 
 # ---------- helpers ----------
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -82,11 +75,12 @@ measure() {
   c2=$(cpu_all_ns); read -r h2 t2 < <(hashes_now)
   python3 -c "print('%.1f %.2f' % (($h2-$h1)/($t2-$t1), ($c2-$c1)/1e9))"
 }
-# every container of the project has been healthy at least once (or has no healthcheck), at most $1 s.
+# every container of the project has been healthy at least once (or has no healthcheck), at most $1 s
+# (not tests/lib.sh's wait_healthy, which fails on the first unhealthy check).
 # "At least once": on a crowded machine a later healthcheck may time out (3 s) without the service being
 # down; the measurement itself (webui's counter) shows whether the workers work.
 declare -A SEEN_HEALTHY
-wait_healthy() {
+wait_seen_healthy() {
   local deadline=$((SECONDS + ${1:-180})) bad name status
   while :; do
     bad=0
@@ -109,7 +103,7 @@ wait_healthy() {
 workers() {
   local n=$1; shift
   "${DC[@]}" "$@" up -d --no-deps --no-recreate --scale worker="$n" worker
-  wait_healthy 240 || log "measuring anyway: the rate shows what the workers that run do"
+  wait_seen_healthy 240 || log "measuring anyway: the rate shows what the workers that run do"
   sleep 4   # a worker's first report reaches Redis after ~1 s; let the rate settle
 }
 ip_of() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
@@ -137,7 +131,7 @@ rng_served() { # requests served by one rng container (its Prometheus counter of
 # ---------- images ----------
 need_build=${BENCH_BUILD:-0}
 for s in rng hasher worker webui; do
-  docker image inspect "${REGISTRY:-dockercoins}/$s:${TAG:-v0.1}" >/dev/null 2>&1 || need_build=1
+  docker image inspect "$(image_of "$s")" >/dev/null 2>&1 || need_build=1
 done
 if [[ $need_build == 1 ]]; then
   log "building the images (docker compose build)"
@@ -155,7 +149,7 @@ emit "Each rate is measured over ${MEASURE} s from webui's \`/json\` counter; CP
 log "clean start (down -v, up rng hasher redis webui)"
 "${DC[@]}" "${TWO[@]}" down -v --remove-orphans || true
 "${DC[@]}" "${BASE[@]}" up -d rng hasher redis webui
-wait_healthy 240
+wait_seen_healthy 240
 sleep 5
 
 # ---------- footprint: idle memory and start-up ----------
@@ -168,7 +162,7 @@ log "start-up times (docker stop, docker start, until /q/health/ready answers 20
 for s in rng hasher webui; do
   START_T[$s]=$(startup "$(service_containers $s | head -1)")
 done
-wait_healthy 120
+wait_seen_healthy 120
 
 # ---------- fidelity: 1 rng ----------
 declare -A RATE CPU SPREAD
@@ -190,7 +184,7 @@ for w in ${BENCH_WORKERS:-1 2 5 10 20}; do
     IDLE_RSS[worker]=$(rss_mib "$c"); IDLE_CG[worker]=$(cgmem_mib "$c")
   fi
   read -r rate cpu < <(measure "$MEASURE")
-  if [[ $w == 1 ]]; then START_T[worker]=$(startup "$c"); SEEN_HEALTHY=(); wait_healthy 120; fi
+  if [[ $w == 1 ]]; then START_T[worker]=$(startup "$c"); SEEN_HEALTHY=(); wait_seen_healthy 120; fi
   RATE[$w/1]=$rate; CPU[$w/1]=$cpu
   row $w 1 "$rate"
   if [[ $w == 10 ]]; then   # memory at 10 workers
@@ -208,7 +202,7 @@ if [[ ${BENCH_TWO_RNGS:-1} == 1 ]]; then
 log "fidelity: 2 rngs (bench/two-rngs.yml: rng2 with the network alias rng)"
 "${DC[@]}" "${TWO[@]}" up -d --scale worker=0 rng2
 "${DC[@]}" "${TWO[@]}" up -d --scale worker=0 worker || true
-wait_healthy 120
+wait_seen_healthy 120
 rng1=$(service_containers rng | head -1); rng2=$(service_containers rng2 | head -1)
 for w in 10 20; do
   log "fidelity: $w workers, 2 rngs"
@@ -235,7 +229,7 @@ log "overhead: recreate rng, hasher, worker with every delay at 0"
 "${DC[@]}" "${TWO[@]}" rm -sf rng2 || true
 "${DC[@]}" "${TURBO[@]}" up -d --scale worker=0
 "${DC[@]}" "${TURBO[@]}" up -d --remove-orphans --scale worker=0 rng hasher redis webui
-wait_healthy 180
+wait_seen_healthy 180
 best=0 best_w=0 best_cpu=0 prev=0
 for w in 1 2 4 8 16; do
   log "overhead: $w workers"
@@ -262,7 +256,7 @@ emit "| service | RSS idle (MiB) | RSS at 10 workers (MiB) | container memory id
 emit "|---|---:|---:|---|---|---:|---:|---:|"
 orig_rss() { case $1 in rng) echo 22;; hasher) echo 24;; worker) echo 22;; webui) echo 33;; redis) echo 4;; esac; }
 for s in rng hasher worker webui redis; do
-  if [[ $s == redis ]]; then img=redis:7; else img="${REGISTRY:-dockercoins}/$s:${TAG:-v0.1}"; fi
+  if [[ $s == redis ]]; then img=redis:7; else img=$(image_of "$s"); fi
   size=$(docker image inspect -f '{{.Size}}' "$img")
   own=$([[ $s == redis ]] && echo "-" || python3 -c "print('%.0f MB' % (($size-$base_size)/1e6))")
   emit "| $s | ${IDLE_RSS[$s]} | ${BUSY_RSS[$s]} | ${IDLE_CG[$s]} / ${BUSY_CG[$s]} | ${START_T[$s]:--} | $(python3 -c "print('%.0f MB' % ($size/1e6))") | $own | $(orig_rss $s) |"
@@ -271,7 +265,7 @@ emit ""
 emit "Worker: idle = one worker just ready (it works at 3.3 loops/s); at 10 workers = the mean of the ten."
 emit "Image sizes include the base image (here a local stand-in for eclipse-temurin:21-jre, $(python3 -c "print('%.0f MB' % ($base_size/1e6))"), a full JDK); \"own layers\" is what DockerCoins adds."
 emit ""
-emit "Whole run: $((SECONDS - START)) s; load average at the end: $(load)."
+emit "Whole run: $((SECONDS - DC_START)) s; load average at the end: $(load)."
 mkdir -p "$(dirname "$OUT")"
 cp "$R" "$OUT"
 rm -f "$R"

@@ -12,37 +12,11 @@
 #   SMOKE_SKIP_BUILD=1                     use the images already built
 # With Docker 20.10 and docker-compose 1.29, BuildKit must be on for the builds; this script turns it on.
 set -euo pipefail
-
-cd "$(dirname "$0")/.."
-export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
-
-PROJECT=${SMOKE_PROJECT:-dockercoins-smoke}
-WEBUI_PORT=${DOCKERCOINS_WEBUI_PORT:-8000}
-RNG_PORT=${DOCKERCOINS_RNG_PORT:-8001}
-HASHER_PORT=${DOCKERCOINS_HASHER_PORT:-8002}
-export DOCKERCOINS_WEBUI_PORT=$WEBUI_PORT DOCKERCOINS_RNG_PORT=$RNG_PORT DOCKERCOINS_HASHER_PORT=$HASHER_PORT
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+dc_init smoke "${SMOKE_PROJECT:-dockercoins-smoke}"
+PROJECT=$DC_PROJECT
 MEASURE=${SMOKE_MEASURE_SECONDS:-20}
-WEBUI=http://localhost:$WEBUI_PORT
-
-if command -v docker-compose >/dev/null 2>&1; then
-  COMPOSE=(docker-compose -p "$PROJECT")
-else
-  COMPOSE=(docker compose -p "$PROJECT")
-fi
-compose() { "${COMPOSE[@]}" "$@"; }
-
-START=$SECONDS
-log() { printf '[smoke %3ds] %s\n' $((SECONDS - START)) "$*" >&2; }
-fail() { log "FAIL: $*"; compose ps >&2 || true; compose logs --tail=30 >&2 || true; exit 1; }
-
-cleanup() {
-  local rc=$?
-  log "cleaning up (down -v)"
-  compose down -v --remove-orphans >/dev/null 2>&1 || true
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 RESULTS=()
 result() { RESULTS+=("$(printf '%-44s %s' "$1" "$2")"); log "$1: $2"; }
@@ -59,22 +33,6 @@ read_json() {
   now=$(sed -n 's/.*"now": *"\{0,1\}\([0-9][0-9.]*\).*/\1/p' <<<"$body")
   [[ -n $now ]] || return 1
   echo "${hashes:-0} ${coins:-0} $now"
-}
-
-# Waits until every container of the project reports healthy (redis included); $1 = timeout in seconds.
-wait_healthy() {
-  local timeout=$1 deadline=$((SECONDS + $1)) ids states
-  while :; do
-    ids=$(compose ps -q)
-    if [[ -n $ids ]]; then
-      # shellcheck disable=SC2086
-      states=$(docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' $ids)
-      if ! grep -qv ' healthy$' <<<"$states"; then return 0; fi
-      if grep -q ' unhealthy$\| exited$\| dead$' <<<"$states"; then fail "a container is not healthy: $(tr '\n' ' ' <<<"$states")"; fi
-    fi
-    ((SECONDS < deadline)) || fail "not all healthy within ${timeout}s: $(tr '\n' ' ' <<<"${states:-no containers}")"
-    sleep 2
-  done
 }
 
 # Waits until /json answers with hashes > $1; $2 = timeout in seconds.
@@ -110,11 +68,7 @@ latency() {
 
 # --- 1. build and start ----------------------------------------------------------------------------
 compose down -v --remove-orphans >/dev/null 2>&1 || true
-for port in "$WEBUI_PORT" "$RNG_PORT" "$HASHER_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    fail "port $port is already taken on this host (set DOCKERCOINS_WEBUI_PORT, _RNG_PORT, _HASHER_PORT)"
-  fi
-done
+ports_free
 if [[ ${SMOKE_SKIP_BUILD:-0} != 1 ]]; then
   log "building the images"
   t0=$SECONDS
@@ -155,8 +109,8 @@ rate10=$(measure_rate)
 result "hashes/s, 10 workers (ceiling ~10)" "$rate10"
 in_range "$rate10" 8 11 || fail "10 workers should hit the ceiling of about 10 hashes/s, got $rate10"
 
-rng_latency=$(latency "http://localhost:$RNG_PORT/")
-hasher_latency=$(latency "http://localhost:$HASHER_PORT/")
+rng_latency=$(latency "http://localhost:$DOCKERCOINS_RNG_PORT/")
+hasher_latency=$(latency "http://localhost:$DOCKERCOINS_HASHER_PORT/")
 result "GET / rng, 10 workers (~0.7-0.8 s)" "${rng_latency} s"
 result "GET / hasher, 10 workers (a few ms)" "${hasher_latency} s"
 in_range "$rng_latency" 0.4 1.5 || fail "rng's GET / should wait in its line (~0.8 s), took $rng_latency s"
@@ -167,7 +121,7 @@ log "memory per container (docker stats)"
 MEM=$(docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' $(compose ps -q) | sort)
 while read -r name usage; do result "memory $name" "$usage"; done <<<"$MEM"
 for s in rng hasher worker webui; do
-  img="${REGISTRY:-dockercoins}/$s:${TAG:-v0.1}"
+  img=$(image_of "$s")
   result "image $img" "$(docker image inspect -f '{{.Size}}' "$img" | awk '{printf "%.0f MB", $1/1e6}')"
 done
 
@@ -192,4 +146,4 @@ result "down -v removes the volume" "ok"
 printf '\n%-44s %s\n' "DockerCoins compose smoke test" "result"
 printf '%s\n' "--------------------------------------------------------------------"
 printf '%s\n' "${RESULTS[@]}"
-printf 'PASS in %d s\n' $((SECONDS - START))
+printf 'PASS in %d s\n' $((SECONDS - DC_START))

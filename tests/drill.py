@@ -28,22 +28,19 @@ import sys
 import threading
 import time
 
-START = time.monotonic()
+from stack import (COMPOSE, HASHER_PORT, REGISTRY, RNG_PORT, START, TAG, WEBUI_PORT, Abort, container_ids, logger,
+                   run)
+from stack import inspect as inspect_containers
+
 PROJECT = os.environ.get("DRILL_PROJECT", "dc-drill")
 WORKERS = int(os.environ.get("DRILL_WORKERS", "10"))
 OUTAGE = float(os.environ.get("DRILL_OUTAGE_SECONDS", "15"))
-WEBUI_PORT = int(os.environ.get("DOCKERCOINS_WEBUI_PORT", "8000"))
-RNG_PORT = int(os.environ.get("DOCKERCOINS_RNG_PORT", "8001"))
-HASHER_PORT = int(os.environ.get("DOCKERCOINS_HASHER_PORT", "8002"))
-REGISTRY = os.environ.get("REGISTRY", "dockercoins")
-TAG = os.environ.get("TAG", "v0.1")
 NEW_TAG = os.environ.get("DRILL_NEW_TAG", TAG + "-drill")
 PASSWORD = os.environ.get("REDIS_PASSWORD", "")
 WORKDIR = os.environ.get("DRILL_WORKDIR", "/tmp/%s-%d" % (PROJECT, os.getpid()))
 RECOVERY_LIMIT = float(os.environ.get("DRILL_RECOVERY_LIMIT", "10"))  # "a few seconds": FAIL above this
 # Faults that stop the workers themselves: recovery includes starting new JVMs (several at once on 2 cores).
 WORKER_START_LIMIT = float(os.environ.get("DRILL_WORKER_START_LIMIT", "90"))
-COMPOSE = ["docker-compose"] if subprocess.call(["sh", "-c", "command -v docker-compose >/dev/null"]) == 0 else ["docker", "compose"]
 LOGDIR = os.path.join(WORKDIR, "logs")
 os.makedirs(LOGDIR, exist_ok=True)
 
@@ -51,28 +48,13 @@ FAILURES = []
 ROWS = []
 
 
-def log(msg):
-    print("[drill %4ds] %s" % (time.monotonic() - START, msg), file=sys.stderr, flush=True)
+log = logger("drill")
 
 
 def problem(msg):
     """A failed expectation: recorded, printed, and the drill goes on so that the table is complete."""
     FAILURES.append(msg)
     log("FAIL: " + msg)
-
-
-class Abort(Exception):
-    pass
-
-
-def run(cmd, timeout=60, check=True, env=None, quiet=False):
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    except subprocess.TimeoutExpired:
-        raise Abort("timed out after %ds: %s" % (timeout, " ".join(cmd)))
-    if check and p.returncode != 0:
-        raise Abort("failed (%d): %s\n%s%s" % (p.returncode, " ".join(cmd), p.stdout[-2000:], p.stderr[-2000:]))
-    return p.stdout
 
 
 def compose(*args, timeout=180, tag=None, check=True):
@@ -83,11 +65,7 @@ def compose(*args, timeout=180, tag=None, check=True):
 
 
 def ids(service, all_states=False):
-    cmd = ["docker", "ps", "-q", "--no-trunc", "--filter", "label=com.docker.compose.project=" + PROJECT,
-           "--filter", "label=com.docker.compose.service=" + service]
-    if all_states:
-        cmd.insert(2, "-a")
-    return run(cmd, timeout=20).split()
+    return container_ids(PROJECT, service, all_states)
 
 
 def one(service):
@@ -98,14 +76,9 @@ def one(service):
 
 
 def inspect(cids):
-    if not cids:
-        return {}
-    out = run(["docker", "inspect", "-f",
-               "{{.Id}} {{.Name}} {{.State.Status}} {{.State.StartedAt}} {{.RestartCount}} {{.State.OOMKilled}} {{.State.ExitCode}}"]
-              + list(cids), timeout=30, check=False)
     res = {}
-    for line in out.splitlines():
-        cid, name, status, started, restarts, oom, code = line.split()
+    for cid, name, status, started, restarts, oom, code in inspect_containers(
+            cids, "{{.Id}} {{.Name}} {{.State.Status}} {{.State.StartedAt}} {{.RestartCount}} {{.State.OOMKilled}} {{.State.ExitCode}}"):
         res[cid] = dict(name=name.lstrip("/"), status=status, started=started, restarts=int(restarts), oom=oom, code=code)
     return res
 
@@ -360,10 +333,8 @@ class Drill:
 
     # -- waiting ----------------------------------------------------------------------------------------------
     def health_states(self):
-        cids = run(["docker", "ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=" + PROJECT], timeout=20).split()
-        out = run(["docker", "inspect", "-f", "{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}"] + cids,
-                  timeout=30, check=False) if cids else ""
-        return dict(line.split() for line in out.splitlines() if line.strip())
+        return dict(inspect_containers(container_ids(PROJECT, all_states=True),
+                                       "{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}"))
 
     def deps_flag(self, timeout=60):
         """Before `compose up` of the workers: Compose refuses to start a worker while a dependency is not
@@ -466,7 +437,7 @@ class Drill:
                 problem("%s: unexpected new worker %s" % (fault, a["name"]))
 
     def check_all_running(self, fault):
-        st = inspect(run(["docker", "ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=" + PROJECT], timeout=20).split())
+        st = inspect(container_ids(PROJECT, all_states=True))
         bad = ["%s %s exit %s oom %s" % (s["name"], s["status"], s["code"], s["oom"]) for s in st.values() if s["status"] != "running"]
         if bad:
             problem("%s: containers not running: %s" % (fault, ", ".join(bad)))

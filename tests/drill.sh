@@ -15,20 +15,11 @@
 #   DOCKERCOINS_WEBUI_PORT / _RNG_PORT / _HASHER_PORT, REGISTRY, TAG, REDIS_PASSWORD   as for compose
 # The logic (and the accounting method, see docs/reliability.md) is in tests/drill.py (python3, stdlib only).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH=/usr/bin:$PATH DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
-export DRILL_PROJECT=${DRILL_PROJECT:-dc-drill}
-if command -v docker-compose >/dev/null 2>&1; then COMPOSE=(docker-compose -p "$DRILL_PROJECT"); else COMPOSE=(docker compose -p "$DRILL_PROJECT"); fi
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+dc_init drill "${DRILL_PROJECT:-dc-drill}"
+export DRILL_PROJECT=$DC_PROJECT
 
-cleanup() {
-  local rc=$?
-  echo "[drill] cleaning up (down -v)" >&2
-  timeout 120 "${COMPOSE[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-command -v python3 >/dev/null || { echo "[drill] FAIL: python3 is needed" >&2; exit 1; }
+command -v python3 >/dev/null || fail "python3 is needed"
 # A hard ceiling: the drill itself has timeouts everywhere; this catches anything they miss.
 timeout --foreground "${DRILL_TIMEOUT:-2400}" python3 tests/drill.py

@@ -15,25 +15,19 @@ import os
 import random
 import re
 import resource
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
 
+from stack import PORTS, START, container_ids, inspect, logger, run
+
 PROJECT = os.environ.get("FUZZ_PROJECT", "dc-fuzz")
-PORTS = {"rng": int(os.environ.get("DOCKERCOINS_RNG_PORT", "8001")),
-         "hasher": int(os.environ.get("DOCKERCOINS_HASHER_PORT", "8002")),
-         "webui": int(os.environ.get("DOCKERCOINS_WEBUI_PORT", "8000"))}
 ROUNDS = int(os.environ.get("FUZZ_ROUNDS", "20"))
 CONCURRENCY = int(os.environ.get("FUZZ_CONCURRENCY", "20"))
 FLOOD = int(os.environ.get("FUZZ_FLOOD", "2000"))
 TIMEOUT = float(os.environ.get("FUZZ_TIMEOUT", "30"))
-START = time.monotonic()
 FAILURES = []
-
-
-def log(msg):
-    print("[fuzz %4ds] %s" % (time.monotonic() - START, msg), file=sys.stderr, flush=True)
+log = logger("fuzz")
 
 
 def req(method, path, body=b"", headers=None, version="HTTP/1.1", content_length=True):
@@ -169,23 +163,18 @@ async def flood(svc, raw, n):
     return counts, took, no_retry_after
 
 
-def docker(*args):
-    return subprocess.run(["docker"] + list(args), capture_output=True, text=True, timeout=60).stdout
-
-
 def containers():
-    out = docker("ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=" + PROJECT)
     res = {}
-    for line in docker("inspect", "-f", "{{.Id}} {{index .Config.Labels \"com.docker.compose.service\"}} {{.State.Status}} "
-                       "{{.State.StartedAt}} {{.RestartCount}} {{.State.OOMKilled}}", *out.split()).splitlines():
-        cid, svc, status, started, restarts, oom = line.split()
+    for cid, svc, status, started, restarts, oom in inspect(
+            container_ids(PROJECT, all_states=True), "{{.Id}} {{index .Config.Labels \"com.docker.compose.service\"}} "
+            "{{.State.Status}} {{.State.StartedAt}} {{.RestartCount}} {{.State.OOMKilled}}"):
         res[cid] = (svc, status, started, restarts, oom)
     return res
 
 
 def memory():
     ids = {cid: v[0] for cid, v in containers().items() if v[0] in PORTS}
-    out = docker("stats", "--no-stream", "--format", "{{.ID}} {{.MemUsage}}", *ids)
+    out = run(["docker", "stats", "--no-stream", "--format", "{{.ID}} {{.MemUsage}}", *ids], check=False)
     mem = {}
     for line in out.splitlines():
         short, usage = line.split(" ", 1)

@@ -3,45 +3,32 @@
 #   - worker and webui honour REDIS_PASSWORD (the app mines), redis-cli without the password is refused;
 #   - every DockerCoins container runs as a numeric non-root user, with no added capability, not privileged;
 #   - Redis is not published on the host;
-#   - nothing secret is baked into an image (history and environment), the password is not in any image.
+#   - nothing secret is baked into an image (history and environment), the password is not in any image;
+#   - port 80 (issue 12): where non-root may not bind it (--sysctl net.ipv4.ip_unprivileged_port_start=1024, as on
+#     containerd 1.x and CRI-O) rng exits non-zero with one line naming the cause and both fixes; with every
+#     capability dropped and no-new-privileges it becomes healthy and answers; so does QUARKUS_HTTP_PORT=8080.
 # (The drill runs the same stack without a password: empty REDIS_PASSWORD means no AUTH.)
 #
 #   tests/hardening.sh            # env: HARDEN_PROJECT=dc-harden, HARDEN_SKIP_BUILD=1, DOCKERCOINS_*_PORT, REGISTRY, TAG
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH=/usr/bin:$PATH DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
-PROJECT=${HARDEN_PROJECT:-dc-harden}
-export DOCKERCOINS_WEBUI_PORT=${DOCKERCOINS_WEBUI_PORT:-8000} DOCKERCOINS_RNG_PORT=${DOCKERCOINS_RNG_PORT:-8001} \
-  DOCKERCOINS_HASHER_PORT=${DOCKERCOINS_HASHER_PORT:-8002}
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+dc_init harden "${HARDEN_PROJECT:-dc-harden}"
 REDIS_PASSWORD="drill-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 export REDIS_PASSWORD
-if command -v docker-compose >/dev/null 2>&1; then COMPOSE=(docker-compose -p "$PROJECT"); else COMPOSE=(docker compose -p "$PROJECT"); fi
-compose() { "${COMPOSE[@]}" "$@"; }
-START=$SECONDS
-log() { printf '[harden %4ds] %s\n' $((SECONDS - START)) "$*" >&2; }
 FAILS=()
 problem() { FAILS+=("$*"); log "FAIL: $*"; }
-fatal() { log "FAIL: $*"; compose ps >&2 || true; compose logs --tail=30 >&2 || true; exit 1; }
-cleanup() {
-  local rc=$?
-  timeout 120 "${COMPOSE[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 trap 'log "FAIL: unexpected error on line $LINENO: $BASH_COMMAND"' ERR
 ROWS=()
 row() { ROWS+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")"); }
 
 compose down -v --remove-orphans >/dev/null 2>&1 || true
-if [[ ${HARDEN_SKIP_BUILD:-0} != 1 ]]; then timeout 1800 "${COMPOSE[@]}" build >/dev/null || fatal "build"; fi
+if [[ ${HARDEN_SKIP_BUILD:-0} != 1 ]]; then timeout 1800 "${COMPOSE[@]}" build >/dev/null || fail "build"; fi
 log "starting the app with REDIS_PASSWORD set"
-timeout 300 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fatal "up -d"
+timeout 300 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fail "up -d"
 
-json() { { curl -fsS --max-time 5 "http://localhost:$DOCKERCOINS_WEBUI_PORT/json" 2>/dev/null || true; } | sed -n 's/.*"hashes": *"\{0,1\}\([0-9][0-9]*\).*/\1/p'; }
-deadline=$((SECONDS + 240))
-until [[ $(json) =~ ^[1-9] ]]; do ((SECONDS < deadline)) || fatal "no mining with a Redis password within 240 s"; sleep 2; done
-h1=$(json); sleep 4; h2=$(json)
+wait_mining 240 "no mining with a Redis password within 240 s"
+h1=$(json_hashes); sleep 4; h2=$(json_hashes)
 if ((${h2:-0} > ${h1:-0})); then row "REDIS_PASSWORD set: worker and webui authenticate" "mining, /json $h1 -> $h2" PASS
 else problem "no growth with a password ($h1 -> $h2)"; row "REDIS_PASSWORD set" "$h1 -> $h2" FAIL; fi
 
@@ -80,7 +67,59 @@ for svc in rng hasher worker webui; do
 done
 # The password is a run-time value: it shows in `docker inspect` of the running containers (env, redis' command), not in images.
 
+# Port 80 for a non-root service (issue 12). Docker sets net.ipv4.ip_unprivileged_port_start=0 in a container,
+# containerd 1.x (default config) and CRI-O leave 1024: there the image must stop with one line naming the cause
+# and both fixes, not start Quarkus (which blames "another process"). Our own restricted setup (every capability
+# dropped, no privilege escalation, non-root, the sysctl at 0) must keep working, and so must the second fix.
+RNG_IMAGE=$(image_of rng)
+PORT_TESTS=() # containers started below, removed on exit
+dc_before_cleanup() { if ((${#PORT_TESTS[@]})); then docker rm -f "${PORT_TESTS[@]}" >/dev/null 2>&1; fi; }
+# "healthy", "unhealthy", "exited <code>" or "starting" after $2 seconds
+container_health() {
+  local deadline=$((SECONDS + $2)) state
+  while :; do
+    state=$(docker inspect -f '{{if eq .State.Status "running"}}{{.State.Health.Status}}{{else}}exited {{.State.ExitCode}}{{end}}' "$1" 2>/dev/null || echo gone)
+    if [[ $state != starting ]] || ((SECONDS >= deadline)); then echo "$state"; return; fi
+    sleep 2
+  done
+}
+get_status() { # $1 container, $2 port, $3 path: the HTTP status from inside the container (plain bash, like the healthcheck)
+  docker exec "$1" bash -c "exec 3<>/dev/tcp/127.0.0.1/$2 && printf 'GET $3 HTTP/1.0\r\n\r\n' >&3 && read -r _ status _ <&3 && echo \$status" 2>&1 || true
+}
+log "port 80: $RNG_IMAGE with ip_unprivileged_port_start=1024, then with every capability dropped"
+strict_name=$DC_PROJECT-port80-strict
+PORT_TESTS+=("$strict_name")
+strict_rc=0
+strict_out=$(timeout 120 docker run --name "$strict_name" --rm --sysctl net.ipv4.ip_unprivileged_port_start=1024 "$RNG_IMAGE" 2>&1) || strict_rc=$?
+strict_lines=$(grep -c . <<<"$strict_out" || true)
+if ((strict_rc != 0 && strict_lines == 1)) && [[ $strict_out == *"ip_unprivileged_port_start is 1024"* \
+  && $strict_out == *"securityContext.sysctls"* && $strict_out == *"QUARKUS_HTTP_PORT=8080"* && $strict_out == *"--target-port 8080"* ]]; then
+  row "port 80 where ip_unprivileged_port_start=1024 (containerd 1.x, CRI-O): one line, exit non-zero" "exit $strict_rc: $strict_out" PASS
+else
+  problem "port 80 with ip_unprivileged_port_start=1024: exit $strict_rc, $strict_lines lines: $(head -c 600 <<<"$strict_out")"
+  row "port 80 where ip_unprivileged_port_start=1024: one line, exit non-zero" "exit $strict_rc, $strict_lines lines" FAIL
+fi
+restricted=$DC_PROJECT-port80-restricted
+moved=$DC_PROJECT-port80-on-8080
+PORT_TESTS+=("$restricted" "$moved")
+docker run -d --name "$restricted" --cap-drop ALL --security-opt no-new-privileges "$RNG_IMAGE" >/dev/null
+docker run -d --name "$moved" --sysctl net.ipv4.ip_unprivileged_port_start=1024 -e QUARKUS_HTTP_PORT=8080 \
+  --cap-drop ALL --security-opt no-new-privileges "$RNG_IMAGE" >/dev/null
+for check in "$restricted 80 --cap-drop ALL --security-opt no-new-privileges (Docker's sysctl 0)" \
+             "$moved 8080 ip_unprivileged_port_start=1024, QUARKUS_HTTP_PORT=8080 (the second fix)"; do
+  read -r name port what <<<"$check"
+  health=$(container_health "$name" 150)
+  status=$(get_status "$name" "$port" /8)
+  caps=$(docker exec "$name" bash -c 'while read -r k v; do [ "$k" = CapEff: ] && echo "$v"; done < /proc/1/status' 2>/dev/null || true)
+  if [[ $health == healthy && $status == 200 && $caps == 0000000000000000 ]]; then
+    row "rng, $what" "$health, GET /8 on $port: $status, CapEff of the JVM $caps" PASS
+  else
+    problem "rng, $what: $health, GET /8: $status, CapEff $caps; log: $(docker logs --tail 5 "$name" 2>&1 | tr '\n' ' ' | head -c 600)"
+    row "rng, $what" "$health, GET /8: $status, CapEff $caps" FAIL
+  fi
+done
+
 printf '\n| check | found | verdict |\n|---|---|---|\n'
 printf '%s\n' "${ROWS[@]}"
 if ((${#FAILS[@]})); then printf '\nFAIL (%d):\n' "${#FAILS[@]}"; printf '  %s\n' "${FAILS[@]}"; exit 1; fi
-printf '\nPASS in %d s\n' $((SECONDS - START))
+printf '\nPASS in %d s\n' $((SECONDS - DC_START))

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What the project itself says, read from its sources: the services and images of docker-compose.yml, the
- * environment variables each service reads (its @ConfigMapping interfaces, application.properties, its
+ * environment variables each service reads (its @ConfigMapping interfaces, application.properties, the
  * Dockerfile), the port it listens on. The manifests are checked against these, not against copies.
  */
 final class AppFacts {
@@ -96,10 +96,19 @@ final class AppFacts {
         return Optional.of(Manifests.ROOT.resolve(context).resolve(dockerfile).normalize());
     }
 
-    /** The Maven module of a service built from source: the folder its Dockerfile is in. */
+    /**
+     * The Maven module of a service built from source: the build argument SERVICE that chooses it in the root
+     * Dockerfile (every Java image has the same recipe), else the folder its Dockerfile is in.
+     */
     static Path module(String composeService) {
-        return dockerfile(composeService).map(Path::getParent)
+        JsonNode build = compose().get("services").get(composeService).get("build");
+        Path dockerfile = dockerfile(composeService)
                 .orElseThrow(() -> new AssertionError(composeService + " is not built from source"));
+        String service = build.path("args").path("SERVICE").asText("");
+        if (!service.isEmpty()) {
+            return Manifests.ROOT.resolve(build.path("context").asText(".")).resolve(service).normalize();
+        }
+        return dockerfile.getParent();
     }
 
     /**

@@ -1,0 +1,99 @@
+# DockerCoins for Java: ONE recipe for every Java image, the Maven module chosen by the build argument SERVICE.
+# The build context is the repository root (the modules share the root pom):
+#   docker build --build-arg SERVICE=rng -t dockercoins-java/rng:v0.1 .          (SERVICE=hasher, worker, webui, report)
+#   docker build --build-arg SERVICE=worker --build-arg WORKER_VERSION=v0.2 -t dockercoins-java/worker:v0.2 .
+#   docker build --build-arg SERVICE=loadtest --target loadtest -t dockercoins-java/loadtest:v0.1 .
+#   docker compose build [rng]      (compose passes SERVICE per service, and TAG as the worker's WORKER_VERSION)
+# Needs BuildKit (Compose v2 and Docker 23+ use it by default; with Docker 20.10 / docker-compose 1.29 set
+# DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1) for the cache mount that keeps ~/.m2 between builds, and so that
+# a build runs only the stages its target needs. How the layers stay cached: docs/images.md.
+
+########## what the build reads: the reactor's poms, and the sources SERVICE needs ##########
+FROM maven:3.9-eclipse-temurin-21 AS sources
+WORKDIR /src
+COPY . .
+# This stage re-runs on any change in the context, but what it hands on changes only when its inputs do, and
+# BuildKit caches the next stage by the content of what it copies from here.
+# 1. The wrapper and every module's pom.xml (Maven reads them all even to build one module): the same for every
+#    service, so all the images share that layer, and it changes only when a pom does.
+RUN mkdir /poms && cp -r mvnw .mvn /poms/ && find . -name pom.xml -not -path '*/target/*' -exec cp --parents {} /poms/ \;
+# 2. The src/ of SERVICE and of every reactor module its pom names (ledger, redis-test-server...), theirs too,
+#    transitively: what `-pl SERVICE -am` builds (docker/module-sources.sh). A new module needs no edit here,
+#    and a change in one service's sources leaves the other images' Maven step cached.
+ARG SERVICE
+RUN sh docker/module-sources.sh "$SERVICE" /srcs
+
+########## build: Maven wrapper on JDK 21 ##########
+FROM maven:3.9-eclipse-temurin-21 AS build
+WORKDIR /build
+COPY --from=sources /poms/ ./
+COPY --from=sources /srcs/ ./
+# Downloads (Maven itself, plugins, dependencies) land in the cache mount and are reused by every later build of
+# every service: a code change downloads nothing.
+ARG SERVICE
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -ntp -pl "$SERVICE" -am package -DskipTests
+
+########## run-time base: JRE 21, a numeric non-root user ##########
+FROM eclipse-temurin:21-jre AS jre
+# uid 185 like Quarkus' own images, group 0 for OpenShift, so that Kubernetes' runAsNonRoot can check it.
+# The application files stay owned by root: read-only for it.
+RUN useradd --uid 185 --gid 0 --home-dir /deployments --no-create-home --shell /usr/sbin/nologin quarkus
+WORKDIR /deployments
+
+########## the load test (target loadtest; build it with SERVICE=loadtest): Gatling, a plain jar + lib/ ##########
+FROM jre AS loadtest
+RUN mkdir /reports && chown 185:0 /reports && chmod 775 /reports
+# loadtest.jar (its manifest names the main class and lib/*) and target/lib/ (Gatling and its dependencies)
+COPY --from=build /build/loadtest/target/lib/ /deployments/lib/
+COPY --from=build /build/loadtest/target/loadtest.jar /deployments/
+USER 185
+# Inside the compose network and the cluster the services are reached by name, on port 80.
+# Gatling's HTML reports go to /reports (a volume in compose, an emptyDir in Kubernetes).
+ENV LOADTEST_RNG_URL=http://rng \
+    LOADTEST_HASHER_URL=http://hasher \
+    LOADTEST_WEBUI_URL=http://webui \
+    LOADTEST_RESULTS=/reports
+# Writes only to /reports and /tmp (Netty's native library, Java's user preferences), so the root file
+# system can be read-only. JAVA_OPTS replaces these defaults, JAVA_OPTS_APPEND adds to them.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp -Djava.util.prefs.userRoot=/tmp/.java" \
+    JAVA_OPTS_APPEND=""
+# exec: the JVM is PID 1 and gets SIGTERM. Arguments: <rng|hasher|app> [options], see `--help`.
+ENTRYPOINT ["bash", "-c", "exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar /deployments/loadtest.jar \"$@\"", "--"]
+CMD ["--help"]
+
+########## a service (the default target): Quarkus fast-jar split into layers, least to most often changed ##########
+FROM jre
+# Checks that the port can be bound, then execs the JVM (PID 1): see docker/entrypoint.sh.
+COPY docker/entrypoint.sh /usr/local/bin/dockercoins-entrypoint
+ARG SERVICE
+COPY --from=build /build/$SERVICE/target/quarkus-app/lib/ /deployments/lib/
+COPY --from=build /build/$SERVICE/target/quarkus-app/*.jar /deployments/
+COPY --from=build /build/$SERVICE/target/quarkus-app/app/ /deployments/app/
+COPY --from=build /build/$SERVICE/target/quarkus-app/quarkus/ /deployments/quarkus/
+USER 185
+# Inside its container every service listens on port 80, like the original (compose publishes webui on 8000,
+# rng on 8001, hasher on 8002; the worker's port serves only /q/health and /q/metrics). Non-root may bind it
+# where net.ipv4.ip_unprivileged_port_start is 0: Docker sets it in every container, Kubernetes pods need the
+# sysctl (our manifests have it) or QUARKUS_HTTP_PORT=8080; the entrypoint says so if neither is done.
+# The report is the exception that needs no other recipe: a batch job without an HTTP server, it ignores the
+# port, and it exits before the healthcheck's start period ends (compose disables the check for it anyway).
+ENV QUARKUS_HTTP_PORT=80
+EXPOSE 80
+# The version a worker reports to the web UI (only the worker reads it): compose passes its TAG
+# (`TAG=v0.2 docker compose build worker` makes a worker that reports v0.2); plain `docker build`: dev.
+ARG WORKER_VERSION=dev
+ENV WORKER_VERSION=$WORKER_VERSION
+# JVM sized for a small container: heap = a share of the memory limit, serial GC (no GC threads, the smallest
+# footprint), C1 only (less JIT memory and start-up CPU, and no time spent optimising the report's run-once
+# code), small thread stacks, exit (and be restarted) on OutOfMemoryError; few malloc arenas.
+# JAVA_OPTS replaces these defaults, JAVA_OPTS_APPEND adds to them (e.g. -XX:MaxRAMPercentage=60).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+    JAVA_OPTS_APPEND="" \
+    MALLOC_ARENA_MAX=2
+# Readiness over plain bash (the image has no curl or wget, and launching a JVM every few seconds
+# costs far more): HTTP/1.0 GET /q/health/ready on the local port, healthy only if the status is 200.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${QUARKUS_HTTP_PORT:-8080} && printf 'GET /q/health/ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && read -r -t 2 _ status _ <&3 && [ \"$status\" = 200 ]"]
+# The exit code is the JVM's (the report: 0 printed, 1 Redis unreachable, 2 odd data), or 1 from the port check.
+ENTRYPOINT ["dockercoins-entrypoint"]

@@ -1,0 +1,105 @@
+# shellcheck shell=bash
+# The common opening of the scripts that run the app with Docker Compose (tests/compose-smoke.sh, hardening.sh,
+# fuzz.sh, drill.sh, bench/benchmark.sh). Source it, then call dc_init:
+#
+#   source "$(dirname "$0")/lib.sh"      # (bench/: "$(dirname "$0")/../tests/lib.sh")
+#   dc_init smoke "${SMOKE_PROJECT:-dockercoins-smoke}"
+#
+# dc_init <log name> <compose project> [first host port, default 8000]
+#   - works from the repository root, with BuildKit on (the Dockerfile's cache mount needs it on Docker 20.10 and
+#     docker-compose 1.29) and /usr/bin first on PATH;
+#   - COMPOSE: docker-compose (v1.29) if there is one, else `docker compose` (v2), with -p <project>; compose()
+#     runs it;
+#   - the host ports DOCKERCOINS_WEBUI_PORT / _RNG_PORT / _HASHER_PORT, exported with their defaults (8000, 8001,
+#     8002, or from the given first port), and WEBUI=http://localhost:<webui port>;
+#   - log (to stderr, with the seconds since the start), fail (log, compose ps and the last logs, exit 1);
+#   - on exit, the project is removed with its volumes (`down -v --remove-orphans`; DC_DOWN_ARGS adds compose
+#     options such as -f files, dc_before_cleanup runs first if the script defines it); Ctrl-C exits 130.
+# Helpers: ports_free, image_of, json_hashes, wait_mining, health_states, wait_healthy.
+
+dc_init() {
+  DC_NAME=$1
+  DC_PROJECT=$2
+  local first_port=${3:-8000}
+  cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+  export PATH=/usr/bin:$PATH DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
+  export DOCKERCOINS_WEBUI_PORT=${DOCKERCOINS_WEBUI_PORT:-$first_port}
+  export DOCKERCOINS_RNG_PORT=${DOCKERCOINS_RNG_PORT:-$((first_port + 1))}
+  export DOCKERCOINS_HASHER_PORT=${DOCKERCOINS_HASHER_PORT:-$((first_port + 2))}
+  WEBUI=http://localhost:$DOCKERCOINS_WEBUI_PORT
+  if command -v docker-compose >/dev/null 2>&1; then COMPOSE=(docker-compose -p "$DC_PROJECT"); else COMPOSE=(docker compose -p "$DC_PROJECT"); fi
+  [[ -v DC_DOWN_ARGS ]] || DC_DOWN_ARGS=()
+  DC_START=$SECONDS
+  trap dc_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+compose() { "${COMPOSE[@]}" "$@"; }
+
+log() { printf '[%s %4ds] %s\n' "$DC_NAME" $((SECONDS - DC_START)) "$*" >&2; }
+
+fail() {
+  log "FAIL: $*"
+  compose ps >&2 || true
+  compose logs --tail=30 >&2 || true
+  exit 1
+}
+
+dc_cleanup() {
+  local rc=$?
+  if declare -F dc_before_cleanup >/dev/null; then dc_before_cleanup "$rc" || true; fi
+  log "cleaning up (down -v)"
+  timeout 120 "${COMPOSE[@]}" "${DC_DOWN_ARGS[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
+  exit "$rc"
+}
+
+# Fails if one of the host ports the app publishes is taken (another copy of the app, another developer's).
+ports_free() {
+  local port
+  for port in "$DOCKERCOINS_WEBUI_PORT" "$DOCKERCOINS_RNG_PORT" "$DOCKERCOINS_HASHER_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      fail "port $port is already taken on this host (set DOCKERCOINS_WEBUI_PORT, _RNG_PORT, _HASHER_PORT)"
+    fi
+  done
+}
+
+# The image docker-compose.yml gives a service, with the same defaults.
+image_of() { printf '%s/%s:%s\n' "${REGISTRY:-dockercoins-java}" "$1" "${TAG:-v0.1}"; }
+
+# The hash counter from webui's /json (a JSON string like the original's, or a number); empty if no answer.
+json_hashes() {
+  { curl -fsS --max-time 5 "$WEBUI/json" 2>/dev/null || true; } | sed -n 's/.*"hashes": *"\{0,1\}\([0-9][0-9]*\).*/\1/p'
+}
+
+# Waits until /json shows a hash counter above 0; $1 = timeout in seconds, $2 = what to say if it does not.
+wait_mining() {
+  local deadline=$((SECONDS + $1))
+  until [[ $(json_hashes) =~ ^[1-9] ]]; do
+    ((SECONDS < deadline)) || fail "$2"
+    sleep 2
+  done
+}
+
+# "name status" of every container of the project: its health, or its state if it has no healthcheck.
+health_states() {
+  local ids
+  ids=$(compose ps -q)
+  [[ -n $ids ]] || return 0
+  # shellcheck disable=SC2086
+  docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' $ids
+}
+
+# Waits until every container of the project (redis included) is healthy; fails as soon as one is unhealthy,
+# exited or dead; $1 = timeout in seconds.
+wait_healthy() {
+  local timeout=$1 deadline=$((SECONDS + $1)) states=""
+  while :; do
+    states=$(health_states)
+    if [[ -n $states ]]; then
+      if ! grep -qv ' healthy$' <<<"$states"; then return 0; fi
+      if grep -q ' unhealthy$\| exited$\| dead$' <<<"$states"; then fail "a container is not healthy: $(tr '\n' ' ' <<<"$states")"; fi
+    fi
+    ((SECONDS < deadline)) || fail "not all healthy within ${timeout}s: $(tr '\n' ' ' <<<"${states:-no containers}")"
+    sleep 2
+  done
+}
