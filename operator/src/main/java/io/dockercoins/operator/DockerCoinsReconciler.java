@@ -25,12 +25,7 @@ public class DockerCoinsReconciler implements Reconciler<DockerCoins> {
     @Override
     public UpdateControl<DockerCoins> reconcile(DockerCoins resource, Context<DockerCoins> context) {
         AppReconciler.Result result = app.reconcile(resource);
-        DockerCoins patch = new DockerCoins();
-        patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-                .withName(resource.getMetadata().getName())
-                .withNamespace(resource.getMetadata().getNamespace())
-                .build());
-        patch.setStatus(result.status());
-        return UpdateControl.patchStatus(patch).rescheduleAfter(result.next());
+        resource.setStatus(result.status());
+        return UpdateControl.patchStatus(resource).rescheduleAfter(result.next());
     }
 }
