@@ -71,12 +71,7 @@ class OperatorManifestsTest {
             } else if (!r.getApiVersion().equals(StrictParsingTest.BUILT_IN.get(r.getKind()))) {
                 problems.add(doc.where() + ": apiVersion " + r.getApiVersion() + " for " + r.getKind());
             }
-            if (doc.name() == null || !doc.name().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || doc.name().length() > 63) {
-                problems.add(doc.where() + ": name '" + doc.name() + "' is not a DNS label");
-            }
-            if (r.getMetadata().getNamespace() != null) {
-                problems.add(doc.where() + ": hard-coded namespace (kubectl apply -n must work)");
-            }
+            StrictParsingTest.nameAndNamespace(doc, problems);
         }
         assertNoProblems(problems);
     }

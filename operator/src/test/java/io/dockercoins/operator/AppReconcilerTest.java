@@ -118,11 +118,7 @@ class AppReconcilerTest {
 
     @Test
     void allReadyGivesReadyWithTheSpeedAndTheBottleneck() {
-        app.getSpec().setWorkers(3);
-        reconcile();
-        markAllReady();
-        speed.set("v0.1", 3, 3.3);
-        reconcile();
+        miningOnV01(3);
         assertCondition("Ready", "True", "Running");
         assertEquals(9.9, app.getStatus().getHashesPerSecond());
         assertEquals(Map.of("v0.1", 3.3), app.getStatus().getSpeedPerWorker());
@@ -173,11 +169,7 @@ class AppReconcilerTest {
 
     @Test
     void aGoodVersionRollsOutOneWorkerAtATime() {
-        app.getSpec().setWorkers(3);
-        reconcile();
-        markAllReady();
-        speed.set("v0.1", 3, 3.3);
-        reconcile();
+        miningOnV01(3);
 
         app.getSpec().setWorkerVersion("v0.2");
         reconcile();
@@ -203,11 +195,7 @@ class AppReconcilerTest {
 
     @Test
     void aSlowVersionIsRolledBackByItself() {
-        app.getSpec().setWorkers(3);
-        reconcile();
-        markAllReady();
-        speed.set("v0.1", 3, 3.3);
-        reconcile();
+        miningOnV01(3);
 
         app.getSpec().setWorkerVersion("v0.3-slow");
         reconcile();
@@ -251,11 +239,7 @@ class AppReconcilerTest {
 
     @Test
     void theRolloutWaitsWhileTheSpeedCannotBeRead() {
-        app.getSpec().setWorkers(2);
-        reconcile();
-        markAllReady();
-        speed.set("v0.1", 2, 3.3);
-        reconcile();
+        miningOnV01(2);
         app.getSpec().setWorkerVersion("v0.2");
         reconcile();
         markAllReady();
@@ -303,6 +287,15 @@ class AppReconcilerTest {
     }
 
     // ---- helpers
+
+    /** The app up and mining on v0.1: its pods ready, each worker at 3.3 hashes/s. */
+    private void miningOnV01(int workers) {
+        app.getSpec().setWorkers(workers);
+        reconcile();
+        markAllReady();
+        speed.set("v0.1", workers, 3.3);
+        reconcile();
+    }
 
     private AppReconciler.Result reconcile() {
         AppReconciler.Result result = reconciler.reconcile(app);
