@@ -77,14 +77,19 @@ class StrictParsingTest {
             } else if (!expected.equals(r.getApiVersion())) {
                 problems.add(doc.where() + ": apiVersion " + r.getApiVersion() + ", the served one is " + expected);
             }
-            if (doc.name() == null || !doc.name().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || doc.name().length() > 63) {
-                problems.add(doc.where() + ": name '" + doc.name() + "' is not a DNS label");
-            }
-            if (r.getMetadata().getNamespace() != null) {
-                problems.add(doc.where() + ": hard-coded namespace (kubectl apply -n must work)");
-            }
+            nameAndNamespace(doc, problems);
         }
         assertNoProblems(problems);
+    }
+
+    /** A DNS-label name, and no namespace: `kubectl apply -n` must work. */
+    static void nameAndNamespace(Manifests.Doc doc, List<String> problems) {
+        if (doc.name() == null || !doc.name().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || doc.name().length() > 63) {
+            problems.add(doc.where() + ": name '" + doc.name() + "' is not a DNS label");
+        }
+        if (doc.resource().getMetadata().getNamespace() != null) {
+            problems.add(doc.where() + ": hard-coded namespace (kubectl apply -n must work)");
+        }
     }
 
     @Test
