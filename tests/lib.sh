@@ -86,18 +86,18 @@ health_states() {
   ids=$(compose ps -q)
   [[ -n $ids ]] || return 0
   # shellcheck disable=SC2086
-  docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' $ids
+  docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else if eq .State.Status "exited"}}exited({{.State.ExitCode}}){{else}}{{.State.Status}}{{end}}' $ids
 }
 
 # Waits until every container of the project (redis included) is healthy; fails as soon as one is unhealthy,
-# exited or dead; $1 = timeout in seconds.
+# exited with an error or dead (a one-shot service that exited 0 has done its job); $1 = timeout in seconds.
 wait_healthy() {
   local timeout=$1 deadline=$((SECONDS + $1)) states=""
   while :; do
-    states=$(health_states)
+    states=$(health_states | grep -v ' exited(0)$' || true)
     if [[ -n $states ]]; then
       if ! grep -qv ' healthy$' <<<"$states"; then return 0; fi
-      if grep -q ' unhealthy$\| exited$\| dead$' <<<"$states"; then fail "a container is not healthy: $(tr '\n' ' ' <<<"$states")"; fi
+      if grep -q ' unhealthy$\| exited(.*)$\| dead$' <<<"$states"; then fail "a container is not healthy: $(tr '\n' ' ' <<<"$states")"; fi
     fi
     ((SECONDS < deadline)) || fail "not all healthy within ${timeout}s: $(tr '\n' ' ' <<<"${states:-no containers}")"
     sleep 2

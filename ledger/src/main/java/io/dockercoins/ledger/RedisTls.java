@@ -86,6 +86,9 @@ final class RedisTls {
         private String explain(SSLException e, String host, int port) {
             String where = "TLS to Redis at " + host + ":" + port + " failed: ";
             String message = String.valueOf(e.getMessage());
+            if (message.contains("trustAnchors parameter must be non-empty")) {
+                return where + trusted + " hold no CA at all; set REDIS_TLS_CA to the PEM file of the CA that signed its certificate";
+            }
             if (causedBy(e, CertPathValidatorException.class) || message.contains("PKIX path")) {
                 return where + "its certificate is not signed by " + trusted + "; set REDIS_TLS_CA to the PEM file of the CA that signed it";
             }
