@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /** Where Redis is: REDIS_HOST, REDIS_PORT, REDIS_PASSWORD, REDIS_TIMEOUT. */
@@ -13,7 +14,9 @@ public interface RedisConfig {
     @WithDefault("redis")
     String host();
 
+    /** A number, or tcp://HOST:PORT: Kubernetes sets REDIS_PORT so in every pod of a namespace with a Service redis. */
     @WithDefault("6379")
+    @WithConverter(RedisPortConverter.class)
     int port();
 
     /** Sent with AUTH when set (requirepass on the server). */
