@@ -114,7 +114,7 @@ class ScenariosTest {
 
     record Pod(String namespace, Map<String, String> labels, Map<String, Integer> namedPorts) {
         static Pod of(String name) {
-            return new Pod("dockercoins", Map.of(WiringTest.NAME, name, "app.kubernetes.io/part-of", "dockercoins"), Map.of("http", 80, "redis", 6379));
+            return new Pod("dockercoins", Map.of(WiringTest.NAME, name), Map.of("http", 80, "redis", 6379));
         }
     }
 
