@@ -116,6 +116,8 @@ class ReadmeCommandsTest {
     static final Map<String, String> KINDS = Map.ofEntries(
             Map.entry("deployment", "Deployment"), Map.entry("deploy", "Deployment"), Map.entry("deployments", "Deployment"),
             Map.entry("service", "Service"), Map.entry("svc", "Service"), Map.entry("services", "Service"),
+            // a Service's Endpoints object has the Service's name
+            Map.entry("endpoints", "Service"), Map.entry("ep", "Service"),
             Map.entry("daemonset", "DaemonSet"), Map.entry("ds", "DaemonSet"),
             Map.entry("hpa", "HorizontalPodAutoscaler"), Map.entry("pdb", "PodDisruptionBudget"),
             Map.entry("networkpolicy", "NetworkPolicy"), Map.entry("netpol", "NetworkPolicy"),
@@ -158,6 +160,8 @@ class ReadmeCommandsTest {
         // kubectl logs -f is --follow, not a file
         String file = verb.equals("logs") ? null : option(a, "-f", "--filename");
         option(a, "-o", "--output"); // -o wide, -o name: not a name
+        option(a, "--tail", "--tail"); // kubectl logs --tail 1: a count, not a name
+        String port = option(a, "--port", "--port"); // kubectl expose --port 80
         List<String> positional = a.stream().filter(s -> !s.startsWith("-")).toList();
         if (selector != null && !positional.isEmpty() && List.of("pods", "pod", "po").contains(positional.get(0))
                 && !selectorMatchesSomePod(selector)) {
@@ -184,7 +188,12 @@ class ReadmeCommandsTest {
             }
             case "auth" -> authCanI(c, a, positional, problems);
             case "get", "describe", "logs", "top", "wait" -> {
-                if (!a.contains("--raw")) {
+                if (selector != null && positional.isEmpty()) {
+                    // kubectl logs -l app=rng --tail 1: the pods of that selector
+                    if (!selectorMatchesSomePod(selector)) {
+                        problems.add(where(c) + ": selector " + selector + " matches no pod template of k8s/");
+                    }
+                } else if (!a.contains("--raw")) {
                     resource(c, positional, problems, namespace);
                 }
                 if (verb.equals("get") && !positional.isEmpty()) {
@@ -239,6 +248,18 @@ class ReadmeCommandsTest {
                 }
             }
             case "autoscale" -> deployment(c, positional, problems);
+            case "expose" -> {
+                // kubectl expose deployment rng --port 80: the Service the workshop makes by hand, on the port the
+                // manifests' Service of that name has (the port the app listens on in its image)
+                resource(c, positional, problems, namespace);
+                String name = typeAndName(positional)[1];
+                Optional<Manifests.Doc> svc = Manifests.find(Manifests.topLevel(), "Service", name);
+                if (port == null) {
+                    problems.add(where(c) + ": no --port");
+                } else if (svc.isPresent() && ((Service) svc.get().resource()).getSpec().getPorts().stream().noneMatch(p -> p.getPort() == Integer.parseInt(port))) {
+                    problems.add(where(c) + ": " + name + " listens on " + ((Service) svc.get().resource()).getSpec().getPorts().get(0).getPort() + ", not " + port);
+                }
+            }
             case "label" -> {
                 // pods named by a $(kubectl get ...) checked above, or a namespace
                 if (!positional.get(0).startsWith("pod") && !positional.get(0).equals("namespace")) {
@@ -247,7 +268,7 @@ class ReadmeCommandsTest {
             }
             case "run" -> {
                 String labels = a.stream().filter(s -> s.startsWith("--labels=")).findFirst().orElse("");
-                if (positional.get(0).equals("loadtester") && !labels.contains("app.kubernetes.io/name=loadtester")) {
+                if (positional.get(0).equals("loadtester") && !labels.contains("app=loadtester")) {
                     problems.add(where(c) + ": the load tester needs the label the network policies let through");
                 }
                 if (a.stream().noneMatch(s -> s.startsWith("--image="))) {
@@ -269,6 +290,15 @@ class ReadmeCommandsTest {
                         problems.add(where(c) + ": create job NAME --from=cronjob/NAME is the form checked");
                     } else {
                         resource(c, List.of(from.substring(7)), problems, namespace);
+                    }
+                } else if (!positional.isEmpty() && positional.get(0).equals("deployment")) {
+                    // kubectl create deployment rng --image=$REGISTRY/rng:$TAG: one of our images under its own name
+                    String image = a.stream().filter(x -> x.startsWith("--image=")).map(x -> x.substring(8)).findFirst().orElse("");
+                    String name = positional.get(1);
+                    boolean ours = AppFacts.composeImages().containsKey(name) && AppFacts.builtFromSource(name)
+                            && image.matches("(\\$REGISTRY|" + AppFacts.REGISTRY + ")/" + name + ":(\\$TAG|v0\\.\\d+)");
+                    if (!ours && !(name.equals("redis") && image.equals("redis")) && !(name.equals("registry") && image.equals("registry"))) {
+                        problems.add(where(c) + ": --image=" + image + " is not our " + name + " image ($REGISTRY/" + name + ":$TAG)");
                     }
                 } else if (!positional.isEmpty() && positional.get(0).equals("token")) {
                     resource(c, List.of("serviceaccount", positional.get(1)), problems, namespace);
@@ -332,6 +362,9 @@ class ReadmeCommandsTest {
         if (doc.isEmpty() && kind.equals("Job") && jobsMadeFromCronJobs().contains(name)) {
             return Optional.empty(); // made by the README's own `kubectl create job NAME --from=cronjob/...`
         }
+        if (doc.isEmpty() && (kind.equals("Deployment") || kind.equals("Service")) && madeByHand().contains(name)) {
+            return Optional.empty(); // made by the README's own `kubectl create deployment NAME` (and `kubectl expose`)
+        }
         if (doc.isEmpty() && kind.equals("PersistentVolumeClaim") && statefulSetClaims().contains(name)) {
             return Optional.empty(); // made by a StatefulSet from its volumeClaimTemplates
         }
@@ -354,6 +387,17 @@ class ReadmeCommandsTest {
             return commands().stream().map(Command::args)
                     .filter(w -> w.size() > 3 && w.get(1).equals("create") && w.get(2).equals("job")
                             && w.stream().anyMatch(x -> x.startsWith("--from=cronjob/")))
+                    .map(w -> w.get(3)).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The Deployments the README makes by hand (kubectl create deployment NAME), which kubectl expose makes Services of. */
+    static List<String> madeByHand() {
+        try {
+            return commands().stream().map(Command::args)
+                    .filter(w -> w.size() > 3 && w.get(1).equals("create") && w.get(2).equals("deployment"))
                     .map(w -> w.get(3)).toList();
         } catch (Exception e) {
             throw new IllegalStateException(e);
