@@ -520,7 +520,7 @@ class WiringTest {
     void networkPolicyPeersUseLabelsThatPodsHave() {
         List<String> problems = new ArrayList<>();
         Set<String> names = Manifests.workloads(Manifests.all()).stream().map(WiringTest::service).collect(Collectors.toSet());
-        names.add("loadtester"); // the README's tool pod (kubectl run ... --labels=app.kubernetes.io/name=loadtester)
+        names.add("loadtester"); // the README's tool pod (kubectl run ... --labels=app=loadtester)
         names.add("loadtest");
         for (NetworkPolicy np : Manifests.ofType(Manifests.all(), NetworkPolicy.class)) {
             List<LabelSelector> selectors = new ArrayList<>();
