@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.zjsonpatch.JsonPatch;
 
 /**
- * Every kubectl command of k8s/README.md's walkthrough, checked against the manifests: the files it applies
+ * Every kubectl command of k8s/README.md's walkthrough and of each scenario folder's README.md, checked against the manifests: the files it applies
  * exist, the objects, containers and Service ports it names exist, its label selectors match pods, its image
  * changes keep the repository, and its patches apply to the manifest and leave a valid Deployment.
  */
@@ -34,13 +34,29 @@ class ReadmeCommandsTest {
     static final Pattern SUBSHELL = Pattern.compile("\\$\\((kubectl [^()]*)\\)");
 
     /** {@code comment}: what the README says after a #, e.g. the answer it expects (yes, no, Forbidden). */
-    record Command(int line, String text, List<String> args, String comment) {
+    record Command(String file, int line, String text, List<String> args, String comment) {
     }
 
     static final Pattern COMMENT = Pattern.compile("\\s+#\\s*(.*)$");
 
+    /** k8s/README.md (the core walkthrough) and each scenario folder's README.md. */
+    static List<Path> readmes() throws Exception {
+        List<Path> readmes = new ArrayList<>(List.of(Manifests.K8S.resolve("README.md")));
+        try (var folders = Files.list(Manifests.K8S)) {
+            folders.filter(Files::isDirectory).map(f -> f.resolve("README.md")).filter(Files::isRegularFile).sorted().forEach(readmes::add);
+        }
+        return readmes;
+    }
+
     static List<Command> commands() throws Exception {
-        String readme = Files.readString(Manifests.K8S.resolve("README.md"));
+        List<Command> commands = new ArrayList<>();
+        for (Path path : readmes()) {
+            commands.addAll(commands(Manifests.ROOT.relativize(path).toString(), Files.readString(path)));
+        }
+        return commands;
+    }
+
+    static List<Command> commands(String file, String readme) {
         List<Command> commands = new ArrayList<>();
         Matcher block = FENCE.matcher(readme);
         while (block.find()) {
@@ -66,14 +82,14 @@ class ReadmeCommandsTest {
                 // $(kubectl ...) inside a command: checked on its own, then stands for what it prints (pod names)
                 Matcher sub = SUBSHELL.matcher(line);
                 while (sub.find()) {
-                    commands.add(new Command(firstLine + i, sub.group(1), words(sub.group(1)), ""));
+                    commands.add(new Command(file, firstLine + i, sub.group(1), words(sub.group(1)), ""));
                 }
                 line = SUBSHELL.matcher(line).replaceAll("pod/PODS");
                 for (String segment : line.split("&&|\\|\\||;|\\|")) {
                     List<String> w = words(segment.strip());
                     int k = w.indexOf("kubectl");
                     if (k >= 0 && (k == 0 || w.get(k - 1).equals("do") || w.get(k - 1).equals("then"))) {
-                        commands.add(new Command(firstLine + i, segment.strip(), w.subList(k, w.size()), comment));
+                        commands.add(new Command(file, firstLine + i, segment.strip(), w.subList(k, w.size()), comment));
                     }
                 }
             }
@@ -136,7 +152,11 @@ class ReadmeCommandsTest {
     @Test
     void everyKubectlCommandOfTheWalkthroughFitsTheManifests() throws Exception {
         List<Command> commands = commands();
-        assertTrue(commands.size() >= 40, "found only " + commands.size() + " kubectl commands in k8s/README.md");
+        assertTrue(commands.size() >= 40, "found only " + commands.size() + " kubectl commands in k8s/**/README.md");
+        for (Path readme : readmes().subList(1, readmes().size())) {
+            String file = Manifests.ROOT.relativize(readme).toString();
+            assertTrue(commands.stream().anyMatch(c -> c.file().equals(file)), file + " has no kubectl command: is it read?");
+        }
         List<String> problems = new ArrayList<>();
         for (Command c : commands) {
             try {
@@ -149,7 +169,7 @@ class ReadmeCommandsTest {
     }
 
     static String where(Command c) {
-        return "k8s/README.md:" + c.line() + " `" + c.text() + "`";
+        return c.file() + ":" + c.line() + " `" + c.text() + "`";
     }
 
     static void check(Command c, List<String> problems) throws Exception {
@@ -378,7 +398,7 @@ class ReadmeCommandsTest {
     /** A patch back to the manifest's value (blue/green's switch back) follows another patch of the same object. */
     static boolean undoesAnEarlierPatch(Command c) throws Exception {
         List<String> target = c.args().subList(0, Math.min(4, c.args().size()));
-        return commands().stream().anyMatch(o -> o.line() < c.line() && o.args().size() >= 4 && o.args().subList(0, 4).equals(target));
+        return commands().stream().anyMatch(o -> o.file().equals(c.file()) && o.line() < c.line() && o.args().size() >= 4 && o.args().subList(0, 4).equals(target));
     }
 
     /** The Jobs the README makes by hand from a CronJob (kubectl create job NAME --from=cronjob/...). */

@@ -90,8 +90,8 @@ class ScenariosTest {
         assertEquals("Pods", pods.getType());
         String name = pods.getPods().getMetric().getName();
         // the README's prometheus-adapter rule turns rng's own histogram into this per-pod rate
-        String readme = Manifests.read("k8s/README.md");
-        assertTrue(readme.contains("as: \"" + name + "\""), "k8s/README.md must show the adapter rule that serves " + name);
+        String readme = Manifests.read("k8s/autoscaling/README.md");
+        assertTrue(readme.contains("as: \"" + name + "\""), "k8s/autoscaling/README.md must show the adapter rule that serves " + name);
         assertTrue(readme.contains("rng_line_wait_seconds_count"), "the adapter rule reads rng_line_wait_seconds_count");
         String rngSource = AppFacts.readString(Manifests.ROOT.resolve("rng/src/main/java/io/dockercoins/rng/ServingLine.java"));
         assertTrue(rngSource.contains("\"rng.line.wait\""), "rng must export the rng.line.wait timer (rng_line_wait_seconds)");

@@ -131,7 +131,7 @@ class WhatKubernetesCanDoTest {
         assertEquals("50ms", WiringTest.env(c).get("RNG_DELAY"), "twice as fast as the default 100ms");
         assertTrue(AppFacts.envRead("rng").contains("RNG_DELAY"));
         // the README's slower variant edits exactly that value
-        assertTrue(Manifests.read("k8s/README.md").contains("sed 's/value: 50ms/value: 200ms/' k8s/canary/rng-canary.yaml | kubectl apply -f -"));
+        assertTrue(Manifests.read("k8s/canary/README.md").contains("sed 's/value: 50ms/value: 200ms/' k8s/canary/rng-canary.yaml | kubectl apply -f -"));
         assertTrue(Manifests.read("k8s/canary/rng-canary.yaml").contains("            value: 50ms\n"));
         PodDisruptionBudget pdb = Manifests.ofType(Manifests.folder("pdb"), PodDisruptionBudget.class).get(0);
         assertFalse(ScenariosTest.matches(pdb.getSpec().getSelector(), podLabels(canary)), "the rng budget counts the Deployment's pods only");
