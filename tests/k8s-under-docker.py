@@ -607,7 +607,7 @@ finally:
     cleanup()
     passed = sum(1 for ok, _ in results if ok)
     failed = len(results) - passed
-    print("\nWhat was checked (k8s/ top level, run as a kubelet would under Docker):")
+    print("\nWhat was checked (k8s/ top level as a kubelet would run it, then the hand-made path, under Docker):")
     for ok, text in results:
         print("  %s %s" % ("PASS" if ok else "FAIL", text))
     print("\n%d passed, %d failed" % (passed, failed))
