@@ -589,8 +589,9 @@ def hand_made_path():
     h1, t1 = hashes(), time.time()
     rate = (h1 - h0) / (t1 - t0) if h0 is not None and h1 is not None else 0
     state = docker("inspect", "-f", "{{.State.Status}}", second).stdout.strip()
-    check(state == "running" and rate >= 5.0,
-          "hand-made: 2 workers mine %.2f hashes/s over %d s (2 x 3.3 = 6.6 expected; at least 5 here)" % (rate, t1 - t0))
+    # more than one worker's ceiling (one loop every 0.3 s: 3.33/s) shows both mining; 6.6 on an idle machine
+    check(state == "running" and rate > 3.4,
+          "hand-made: 2 workers mine %.2f hashes/s over %d s (more than one worker's 3.33; 2 x 3.3 = 6.6 on an idle machine)" % (rate, t1 - t0))
     print("hand-made path, 2 workers: %.2f hashes/s over %.0f s" % (rate, t1 - t0))
 
 

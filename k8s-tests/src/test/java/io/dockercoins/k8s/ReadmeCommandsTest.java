@@ -147,7 +147,8 @@ class ReadmeCommandsTest {
             Map.entry("resourcequota", "ResourceQuota"), Map.entry("quota", "ResourceQuota"));
     /** Types whose objects the cluster makes or holds (not k8s/): names are not checked, except pods of a StatefulSet. */
     static final List<String> UNCHECKED_TYPES = List.of("pods", "pod", "po", "nodes", "node", "endpointslices",
-            "events", "namespace", "ns", "all", "secrets", "secret", "storageclass", "storageclasses", "sc", "pv");
+            "events", "namespace", "ns", "all", "secrets", "secret", "storageclass", "storageclasses", "sc", "pv",
+            "replicasets", "replicaset", "rs");
 
     @Test
     void everyKubectlCommandOfTheWalkthroughFitsTheManifests() throws Exception {
@@ -183,7 +184,7 @@ class ReadmeCommandsTest {
         option(a, "--tail", "--tail"); // kubectl logs --tail 1: a count, not a name
         String port = option(a, "--port", "--port"); // kubectl expose --port 80
         List<String> positional = a.stream().filter(s -> !s.startsWith("-")).toList();
-        if (selector != null && !positional.isEmpty() && List.of("pods", "pod", "po").contains(positional.get(0))
+        if (selector != null && !positional.isEmpty() && List.of("pods", "pod", "po", "replicasets", "replicaset", "rs").contains(positional.get(0))
                 && !selectorMatchesSomePod(selector)) {
             problems.add(where(c) + ": selector " + selector + " matches no pod template of k8s/");
         }
