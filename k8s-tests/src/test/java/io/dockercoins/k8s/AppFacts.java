@@ -51,13 +51,21 @@ final class AppFacts {
         return compose;
     }
 
-    /** Compose service name -> image with the defaults of ${REGISTRY:-dockercoins} and ${TAG:-v0.1}. */
+    /**
+     * The registry part of the manifests' images: `docker compose build` with REGISTRY=dockercoins-java (its default).
+     * Not dockercoins/, whose images on Docker Hub are the original Python/Ruby/Node ones: a node that lacks ours would
+     * pull those. No one can publish dockercoins-java/ there (a Docker Hub namespace has no hyphen), so a missing image
+     * is an ErrImagePull that names ours.
+     */
+    static final String REGISTRY = "dockercoins-java";
+
+    /** Compose service name -> image with REGISTRY=dockercoins-java and the other defaults (${TAG:-v0.1}). */
     static Map<String, String> composeImages() {
         Map<String, String> images = new LinkedHashMap<>();
         compose().get("services").fields().forEachRemaining(e -> {
             JsonNode image = e.getValue().get("image");
             if (image != null) {
-                images.put(e.getKey(), expandDefaults(image.asText()));
+                images.put(e.getKey(), expandDefaults(image.asText().replaceAll("\\$\\{REGISTRY(:?-[^}]*)?}", REGISTRY)));
             }
         });
         return images;
@@ -78,7 +86,7 @@ final class AppFacts {
         return out.toString();
     }
 
-    /** The image's repository without registry defaults: "dockercoins/rng:v0.1" -> "dockercoins/rng". */
+    /** The image's repository without registry defaults: "dockercoins-java/rng:v0.1" -> "dockercoins-java/rng". */
     static String repository(String image) {
         String withoutDigest = image.split("@")[0];
         int slash = withoutDigest.lastIndexOf('/');

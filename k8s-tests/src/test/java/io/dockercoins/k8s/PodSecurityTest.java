@@ -172,7 +172,7 @@ class PodSecurityTest {
     void theCheckRejectsAnUnhardenedPod() {
         List<String> problems = new ArrayList<>();
         PodSpec pod = new io.fabric8.kubernetes.api.model.PodSpecBuilder()
-                .addNewContainer().withName("rng").withImage("dockercoins/rng:v0.1").endContainer().build();
+                .addNewContainer().withName("rng").withImage("dockercoins-java/rng:v0.1").endContainer().build();
         restricted("default pod", pod, problems);
         String all = String.join("\n", problems);
         for (String expected : List.of("allowPrivilegeEscalation", "runAsNonRoot", "seccompProfile", "drop ALL",

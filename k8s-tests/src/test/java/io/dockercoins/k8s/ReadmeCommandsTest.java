@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.zjsonpatch.JsonPatch;
 
 /**
- * Every kubectl command of k8s/README.md's walkthrough, checked against the manifests: the files it applies
+ * Every kubectl command of k8s/README.md's walkthrough and of each scenario folder's README.md, checked against the manifests: the files it applies
  * exist, the objects, containers and Service ports it names exist, its label selectors match pods, its image
  * changes keep the repository, and its patches apply to the manifest and leave a valid Deployment.
  */
@@ -34,13 +34,29 @@ class ReadmeCommandsTest {
     static final Pattern SUBSHELL = Pattern.compile("\\$\\((kubectl [^()]*)\\)");
 
     /** {@code comment}: what the README says after a #, e.g. the answer it expects (yes, no, Forbidden). */
-    record Command(int line, String text, List<String> args, String comment) {
+    record Command(String file, int line, String text, List<String> args, String comment) {
     }
 
     static final Pattern COMMENT = Pattern.compile("\\s+#\\s*(.*)$");
 
+    /** k8s/README.md (the core walkthrough) and each scenario folder's README.md. */
+    static List<Path> readmes() throws Exception {
+        List<Path> readmes = new ArrayList<>(List.of(Manifests.K8S.resolve("README.md")));
+        try (var folders = Files.list(Manifests.K8S)) {
+            folders.filter(Files::isDirectory).map(f -> f.resolve("README.md")).filter(Files::isRegularFile).sorted().forEach(readmes::add);
+        }
+        return readmes;
+    }
+
     static List<Command> commands() throws Exception {
-        String readme = Files.readString(Manifests.K8S.resolve("README.md"));
+        List<Command> commands = new ArrayList<>();
+        for (Path path : readmes()) {
+            commands.addAll(commands(Manifests.ROOT.relativize(path).toString(), Files.readString(path)));
+        }
+        return commands;
+    }
+
+    static List<Command> commands(String file, String readme) {
         List<Command> commands = new ArrayList<>();
         Matcher block = FENCE.matcher(readme);
         while (block.find()) {
@@ -66,14 +82,14 @@ class ReadmeCommandsTest {
                 // $(kubectl ...) inside a command: checked on its own, then stands for what it prints (pod names)
                 Matcher sub = SUBSHELL.matcher(line);
                 while (sub.find()) {
-                    commands.add(new Command(firstLine + i, sub.group(1), words(sub.group(1)), ""));
+                    commands.add(new Command(file, firstLine + i, sub.group(1), words(sub.group(1)), ""));
                 }
                 line = SUBSHELL.matcher(line).replaceAll("pod/PODS");
                 for (String segment : line.split("&&|\\|\\||;|\\|")) {
                     List<String> w = words(segment.strip());
                     int k = w.indexOf("kubectl");
                     if (k >= 0 && (k == 0 || w.get(k - 1).equals("do") || w.get(k - 1).equals("then"))) {
-                        commands.add(new Command(firstLine + i, segment.strip(), w.subList(k, w.size()), comment));
+                        commands.add(new Command(file, firstLine + i, segment.strip(), w.subList(k, w.size()), comment));
                     }
                 }
             }
@@ -116,6 +132,8 @@ class ReadmeCommandsTest {
     static final Map<String, String> KINDS = Map.ofEntries(
             Map.entry("deployment", "Deployment"), Map.entry("deploy", "Deployment"), Map.entry("deployments", "Deployment"),
             Map.entry("service", "Service"), Map.entry("svc", "Service"), Map.entry("services", "Service"),
+            // a Service's Endpoints object has the Service's name
+            Map.entry("endpoints", "Service"), Map.entry("ep", "Service"),
             Map.entry("daemonset", "DaemonSet"), Map.entry("ds", "DaemonSet"),
             Map.entry("hpa", "HorizontalPodAutoscaler"), Map.entry("pdb", "PodDisruptionBudget"),
             Map.entry("networkpolicy", "NetworkPolicy"), Map.entry("netpol", "NetworkPolicy"),
@@ -129,12 +147,17 @@ class ReadmeCommandsTest {
             Map.entry("resourcequota", "ResourceQuota"), Map.entry("quota", "ResourceQuota"));
     /** Types whose objects the cluster makes or holds (not k8s/): names are not checked, except pods of a StatefulSet. */
     static final List<String> UNCHECKED_TYPES = List.of("pods", "pod", "po", "nodes", "node", "endpointslices",
-            "events", "namespace", "ns", "all", "secrets", "secret", "storageclass", "storageclasses", "sc", "pv");
+            "events", "namespace", "ns", "all", "secrets", "secret", "storageclass", "storageclasses", "sc", "pv",
+            "replicasets", "replicaset", "rs");
 
     @Test
     void everyKubectlCommandOfTheWalkthroughFitsTheManifests() throws Exception {
         List<Command> commands = commands();
-        assertTrue(commands.size() >= 40, "found only " + commands.size() + " kubectl commands in k8s/README.md");
+        assertTrue(commands.size() >= 40, "found only " + commands.size() + " kubectl commands in k8s/**/README.md");
+        for (Path readme : readmes().subList(1, readmes().size())) {
+            String file = Manifests.ROOT.relativize(readme).toString();
+            assertTrue(commands.stream().anyMatch(c -> c.file().equals(file)), file + " has no kubectl command: is it read?");
+        }
         List<String> problems = new ArrayList<>();
         for (Command c : commands) {
             try {
@@ -147,7 +170,7 @@ class ReadmeCommandsTest {
     }
 
     static String where(Command c) {
-        return "k8s/README.md:" + c.line() + " `" + c.text() + "`";
+        return c.file() + ":" + c.line() + " `" + c.text() + "`";
     }
 
     static void check(Command c, List<String> problems) throws Exception {
@@ -158,8 +181,10 @@ class ReadmeCommandsTest {
         // kubectl logs -f is --follow, not a file
         String file = verb.equals("logs") ? null : option(a, "-f", "--filename");
         option(a, "-o", "--output"); // -o wide, -o name: not a name
+        option(a, "--tail", "--tail"); // kubectl logs --tail 1: a count, not a name
+        String port = option(a, "--port", "--port"); // kubectl expose --port 80
         List<String> positional = a.stream().filter(s -> !s.startsWith("-")).toList();
-        if (selector != null && !positional.isEmpty() && List.of("pods", "pod", "po").contains(positional.get(0))
+        if (selector != null && !positional.isEmpty() && List.of("pods", "pod", "po", "replicasets", "replicaset", "rs").contains(positional.get(0))
                 && !selectorMatchesSomePod(selector)) {
             problems.add(where(c) + ": selector " + selector + " matches no pod template of k8s/");
         }
@@ -184,7 +209,12 @@ class ReadmeCommandsTest {
             }
             case "auth" -> authCanI(c, a, positional, problems);
             case "get", "describe", "logs", "top", "wait" -> {
-                if (!a.contains("--raw")) {
+                if (selector != null && positional.isEmpty()) {
+                    // kubectl logs -l app=rng --tail 1: the pods of that selector
+                    if (!selectorMatchesSomePod(selector)) {
+                        problems.add(where(c) + ": selector " + selector + " matches no pod template of k8s/");
+                    }
+                } else if (!a.contains("--raw")) {
                     resource(c, positional, problems, namespace);
                 }
                 if (verb.equals("get") && !positional.isEmpty()) {
@@ -239,6 +269,18 @@ class ReadmeCommandsTest {
                 }
             }
             case "autoscale" -> deployment(c, positional, problems);
+            case "expose" -> {
+                // kubectl expose deployment rng --port 80: the Service the workshop makes by hand, on the port the
+                // manifests' Service of that name has (the port the app listens on in its image)
+                resource(c, positional, problems, namespace);
+                String name = typeAndName(positional)[1];
+                Optional<Manifests.Doc> svc = Manifests.find(Manifests.topLevel(), "Service", name);
+                if (port == null) {
+                    problems.add(where(c) + ": no --port");
+                } else if (svc.isPresent() && ((Service) svc.get().resource()).getSpec().getPorts().stream().noneMatch(p -> p.getPort() == Integer.parseInt(port))) {
+                    problems.add(where(c) + ": " + name + " listens on " + ((Service) svc.get().resource()).getSpec().getPorts().get(0).getPort() + ", not " + port);
+                }
+            }
             case "label" -> {
                 // pods named by a $(kubectl get ...) checked above, or a namespace
                 if (!positional.get(0).startsWith("pod") && !positional.get(0).equals("namespace")) {
@@ -247,7 +289,7 @@ class ReadmeCommandsTest {
             }
             case "run" -> {
                 String labels = a.stream().filter(s -> s.startsWith("--labels=")).findFirst().orElse("");
-                if (positional.get(0).equals("loadtester") && !labels.contains("app.kubernetes.io/name=loadtester")) {
+                if (positional.get(0).equals("loadtester") && !labels.contains("app=loadtester")) {
                     problems.add(where(c) + ": the load tester needs the label the network policies let through");
                 }
                 if (a.stream().noneMatch(s -> s.startsWith("--image="))) {
@@ -269,6 +311,15 @@ class ReadmeCommandsTest {
                         problems.add(where(c) + ": create job NAME --from=cronjob/NAME is the form checked");
                     } else {
                         resource(c, List.of(from.substring(7)), problems, namespace);
+                    }
+                } else if (!positional.isEmpty() && positional.get(0).equals("deployment")) {
+                    // kubectl create deployment rng --image=$REGISTRY/rng:$TAG: one of our images under its own name
+                    String image = a.stream().filter(x -> x.startsWith("--image=")).map(x -> x.substring(8)).findFirst().orElse("");
+                    String name = positional.get(1);
+                    boolean ours = AppFacts.composeImages().containsKey(name) && AppFacts.builtFromSource(name)
+                            && image.matches("(\\$REGISTRY|" + AppFacts.REGISTRY + ")/" + name + ":(\\$TAG|v0\\.\\d+)");
+                    if (!ours && !(name.equals("redis") && image.equals("redis")) && !(name.equals("registry") && image.equals("registry"))) {
+                        problems.add(where(c) + ": --image=" + image + " is not our " + name + " image ($REGISTRY/" + name + ":$TAG)");
                     }
                 } else if (!positional.isEmpty() && positional.get(0).equals("token")) {
                     resource(c, List.of("serviceaccount", positional.get(1)), problems, namespace);
@@ -332,6 +383,9 @@ class ReadmeCommandsTest {
         if (doc.isEmpty() && kind.equals("Job") && jobsMadeFromCronJobs().contains(name)) {
             return Optional.empty(); // made by the README's own `kubectl create job NAME --from=cronjob/...`
         }
+        if (doc.isEmpty() && (kind.equals("Deployment") || kind.equals("Service")) && madeByHand().contains(name)) {
+            return Optional.empty(); // made by the README's own `kubectl create deployment NAME` (and `kubectl expose`)
+        }
         if (doc.isEmpty() && kind.equals("PersistentVolumeClaim") && statefulSetClaims().contains(name)) {
             return Optional.empty(); // made by a StatefulSet from its volumeClaimTemplates
         }
@@ -345,7 +399,7 @@ class ReadmeCommandsTest {
     /** A patch back to the manifest's value (blue/green's switch back) follows another patch of the same object. */
     static boolean undoesAnEarlierPatch(Command c) throws Exception {
         List<String> target = c.args().subList(0, Math.min(4, c.args().size()));
-        return commands().stream().anyMatch(o -> o.line() < c.line() && o.args().size() >= 4 && o.args().subList(0, 4).equals(target));
+        return commands().stream().anyMatch(o -> o.file().equals(c.file()) && o.line() < c.line() && o.args().size() >= 4 && o.args().subList(0, 4).equals(target));
     }
 
     /** The Jobs the README makes by hand from a CronJob (kubectl create job NAME --from=cronjob/...). */
@@ -354,6 +408,17 @@ class ReadmeCommandsTest {
             return commands().stream().map(Command::args)
                     .filter(w -> w.size() > 3 && w.get(1).equals("create") && w.get(2).equals("job")
                             && w.stream().anyMatch(x -> x.startsWith("--from=cronjob/")))
+                    .map(w -> w.get(3)).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The Deployments the README makes by hand (kubectl create deployment NAME), which kubectl expose makes Services of. */
+    static List<String> madeByHand() {
+        try {
+            return commands().stream().map(Command::args)
+                    .filter(w -> w.size() > 3 && w.get(1).equals("create") && w.get(2).equals("deployment"))
                     .map(w -> w.get(3)).toList();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -115,7 +115,7 @@ class WhatKubernetesCanDoTest {
         assertCanary("canary", "worker-canary", "worker", Set.of("WORKER_VERSION"));
         Deployment canary = in("canary", "Deployment", "worker-canary", Deployment.class);
         Container c = canary.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertEquals("dockercoins/worker:v0.2", c.getImage(), "the v0.2 of k8s/README.md section 7");
+        assertEquals("dockercoins-java/worker:v0.2", c.getImage(), "the v0.2 of k8s/README.md section 7");
         assertEquals("v0.2", WiringTest.env(c).get("WORKER_VERSION"), "what the web UI shows as the version");
         assertEquals("v0.2", podLabels(canary).get(WiringTest.VERSION));
         assertEquals(1, canary.getSpec().getReplicas(), "1 canary beside 9 of v0.1");
@@ -127,11 +127,11 @@ class WhatKubernetesCanDoTest {
         assertCanary("canary", "rng-canary", "rng", Set.of("RNG_DELAY"));
         Deployment canary = in("canary", "Deployment", "rng-canary", Deployment.class);
         Container c = canary.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertEquals("dockercoins/rng:v0.1", c.getImage());
+        assertEquals("dockercoins-java/rng:v0.1", c.getImage());
         assertEquals("50ms", WiringTest.env(c).get("RNG_DELAY"), "twice as fast as the default 100ms");
         assertTrue(AppFacts.envRead("rng").contains("RNG_DELAY"));
         // the README's slower variant edits exactly that value
-        assertTrue(Manifests.read("k8s/README.md").contains("sed 's/value: 50ms/value: 200ms/' k8s/canary/rng-canary.yaml | kubectl apply -f -"));
+        assertTrue(Manifests.read("k8s/canary/README.md").contains("sed 's/value: 50ms/value: 200ms/' k8s/canary/rng-canary.yaml | kubectl apply -f -"));
         assertTrue(Manifests.read("k8s/canary/rng-canary.yaml").contains("            value: 50ms\n"));
         PodDisruptionBudget pdb = Manifests.ofType(Manifests.folder("pdb"), PodDisruptionBudget.class).get(0);
         assertFalse(ScenariosTest.matches(pdb.getSpec().getSelector(), podLabels(canary)), "the rng budget counts the Deployment's pods only");
@@ -170,7 +170,7 @@ class WhatKubernetesCanDoTest {
         assertFalse(WiringTest.selects(service.getSpec().getSelector(), podLabels(green)));
         assertFalse(WiringTest.selects(service.getSpec().getSelector(), podLabels(webui)), "the plain webui pod leaves the Service");
         Service plain = topService("webui");
-        assertEquals(plain.getSpec().getPorts(), service.getSpec().getPorts(), "same port and NodePort 30800 as k8s/webui.yaml");
+        assertEquals(plain.getSpec().getPorts(), service.getSpec().getPorts(), "the same port as k8s/webui.yaml, a NodePort of no fixed number");
         assertEquals(plain.getSpec().getType(), service.getSpec().getType());
 
         List<ReadmeCommandsTest.Command> switches = readme("kubectl patch service webui");
@@ -232,7 +232,7 @@ class WhatKubernetesCanDoTest {
         Job job = in("batch-report", "Job", "report", Job.class);
         CronJob cron = in("batch-report", "CronJob", "report", CronJob.class);
         String image = AppFacts.composeImages().get("report");
-        assertEquals("dockercoins/report:v0.1", image, "docker-compose.yml builds the report image");
+        assertEquals("dockercoins-java/report:v0.1", image, "docker-compose.yml builds the report image");
         for (var spec : List.of(job.getSpec(), cron.getSpec().getJobTemplate().getSpec())) {
             Container c = spec.getTemplate().getSpec().getContainers().get(0);
             assertEquals(image, c.getImage());

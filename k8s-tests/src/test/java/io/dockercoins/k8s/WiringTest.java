@@ -34,7 +34,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 /** The pieces fit: Services find pods and ports, probes and env are what the apps serve and read, images are compose's. */
 class WiringTest {
 
-    static final String NAME = "app.kubernetes.io/name";
+    static final String NAME = "app";
     static final String VERSION = "app.kubernetes.io/version";
 
     /** What a folder adds to: a scenario is applied on top of the top level. */
@@ -333,13 +333,94 @@ class WiringTest {
         });
         Service webui = (Service) Manifests.find(top, "Service", "webui").orElseThrow().resource();
         assertEquals("NodePort", webui.getSpec().getType(), "webui must be reachable without a cloud load balancer");
-        Integer nodePort = webui.getSpec().getPorts().get(0).getNodePort();
-        assertNotNull(nodePort, "webui needs a fixed nodePort for the README");
-        assertTrue(nodePort >= 30000 && nodePort <= 32767, "nodePort in the default range 30000-32767");
+        assertNull(webui.getSpec().getPorts().get(0).getNodePort(),
+                "a fixed nodePort is refused in a second namespace (\"provided port is already allocated\"); kind's recipe patches one in");
         for (String name : List.of("rng", "hasher", "redis", "worker")) {
             Service svc = (Service) Manifests.find(top, "Service", name).orElseThrow().resource();
             assertEquals("ClusterIP", svc.getSpec().getType(), name + " stays inside the cluster");
         }
+    }
+
+    /**
+     * `kubectl apply -n yellow -f k8s/` beside `kubectl apply -f k8s/` (the health-check lab, customscaling, Helm releases,
+     * one namespace per learner): the second copy must not ask for anything the first holds. Namespaced objects are
+     * apart by namespace; what is cluster-wide is the names of cluster-scoped objects and the node ports.
+     */
+    @Test
+    void theTopLevelAppliesTwiceInTwoNamespacesWithoutAClash() {
+        Set<String> clusterScoped = Set.of("Namespace", "PriorityClass", "ClusterRole", "ClusterRoleBinding", "PersistentVolume",
+                "StorageClass", "CustomResourceDefinition", "IngressClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration");
+        List<String> problems = new ArrayList<>();
+        Map<String, String> taken = new LinkedHashMap<>();
+        for (String namespace : List.of("default", "yellow")) {
+            for (Manifests.Doc doc : Manifests.topLevel()) {
+                if (doc.resource().getMetadata().getNamespace() != null) {
+                    problems.add(doc.where() + ": names namespace " + doc.resource().getMetadata().getNamespace() + ", so -n cannot move it");
+                }
+                List<String> claims = new ArrayList<>();
+                if (clusterScoped.contains(doc.kind())) {
+                    claims.add(doc.kind() + "/" + doc.name());
+                }
+                if (doc.resource() instanceof Service svc) {
+                    svc.getSpec().getPorts().stream().filter(p -> p.getNodePort() != null).forEach(p -> claims.add("nodePort " + p.getNodePort()));
+                }
+                for (String claim : claims) {
+                    String first = taken.putIfAbsent(claim, namespace + " " + doc.where());
+                    if (first != null) {
+                        problems.add(namespace + " " + doc.where() + ": " + claim + " is already " + first + "'s");
+                    }
+                }
+            }
+        }
+        assertNoProblems(problems);
+    }
+
+    /** The workshop selects on app=NAME (kubectl get pods -l app=rng, stern -l app, its network policies). */
+    @Test
+    void everyPodTemplateCarriesTheAppLabelAndTopLevelServicesSelectOnlyIt() {
+        List<String> problems = new ArrayList<>();
+        for (Manifests.Workload w : Manifests.workloads(Manifests.all())) {
+            if (w.podLabels().get(NAME) == null) {
+                problems.add(w.doc().where() + ": pods without the label app");
+            }
+        }
+        for (Service svc : Manifests.services(Manifests.topLevel())) {
+            String name = svc.getMetadata().getName();
+            if (!Map.of(NAME, name).equals(svc.getSpec().getSelector())) {
+                problems.add("Service " + name + " selects " + svc.getSpec().getSelector() + ", not only app=" + name);
+            }
+            // what `kubectl create deployment rng --dry-run=client -o yaml`, edited into a DaemonSet, labels its pods
+            if (!selects(svc.getSpec().getSelector(), Map.of("app", name))) {
+                problems.add("Service " + name + ": a workshop-made DaemonSet (labels app=" + name + ") would not join it");
+            }
+        }
+        assertNoProblems(problems);
+    }
+
+    /** active: yes unquoted is a boolean in YAML: the API server refuses a label value that is not a string. */
+    @Test
+    void yesIsQuotedWhereALabelSaysIt() {
+        List<String> problems = new ArrayList<>();
+        for (java.nio.file.Path file : Manifests.files()) {
+            String text = AppFacts.readString(file);
+            if (java.util.regex.Pattern.compile("(?m)^\\s*active:\\s*(yes|no|on|off|true|false)\\s*$").matcher(text).find()) {
+                problems.add(Manifests.ROOT.relativize(file) + ": active: yes must be quoted (\"yes\")");
+            }
+        }
+        assertNoProblems(problems);
+    }
+
+    @Test
+    void noImageIsAnOriginalOnDockerHub() {
+        List<String> problems = new ArrayList<>();
+        for (Manifests.Workload w : Manifests.workloads(Manifests.all())) {
+            for (Container c : w.containers()) {
+                if (c.getImage().startsWith("dockercoins/")) {
+                    problems.add(w.doc().where() + ": " + c.getImage() + " is the original's image on Docker Hub; ours are " + AppFacts.REGISTRY + "/...");
+                }
+            }
+        }
+        assertNoProblems(problems);
     }
 
     @Test
@@ -439,7 +520,7 @@ class WiringTest {
     void networkPolicyPeersUseLabelsThatPodsHave() {
         List<String> problems = new ArrayList<>();
         Set<String> names = Manifests.workloads(Manifests.all()).stream().map(WiringTest::service).collect(Collectors.toSet());
-        names.add("loadtester"); // the README's tool pod (kubectl run ... --labels=app.kubernetes.io/name=loadtester)
+        names.add("loadtester"); // the README's tool pod (kubectl run ... --labels=app=loadtester)
         names.add("loadtest");
         for (NetworkPolicy np : Manifests.ofType(Manifests.all(), NetworkPolicy.class)) {
             List<LabelSelector> selectors = new ArrayList<>();

@@ -28,7 +28,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
  */
 public final class AppWorkloads {
 
-    public static final String NAME = "app.kubernetes.io/name";
+    /** The label every DockerCoins pod and workload carries, as `kubectl create deployment` sets it (app=worker). */
+    public static final String NAME = "app";
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String OPERATOR = "dockercoins-operator";
     public static final String WORKER_VERSION = "dockercoins.io/worker-version";
