@@ -30,6 +30,7 @@ class StrictParsingTest {
     /** Built-in kinds (no CRD), each with the one apiVersion a current cluster serves for it. */
     static final Map<String, String> BUILT_IN = Map.ofEntries(
             Map.entry("Service", "v1"),
+            Map.entry("EndpointSlice", "discovery.k8s.io/v1"),
             Map.entry("ConfigMap", "v1"),
             Map.entry("Secret", "v1"),
             Map.entry("ServiceAccount", "v1"),
