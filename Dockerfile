@@ -17,7 +17,7 @@ COPY . .
 # 1. The wrapper and every module's pom.xml (Maven reads them all even to build one module): the same for every
 #    service, so all the images share that layer, and it changes only when a pom does.
 RUN mkdir /poms && cp -r mvnw .mvn /poms/ && find . -name pom.xml -not -path '*/target/*' -exec cp --parents {} /poms/ \;
-# 2. The src/ of SERVICE and of every reactor module its pom names (ledger, redis-test-server...), theirs too,
+# 2. The src/ of SERVICE and of every reactor module its pom names (ledger, test-support...), theirs too,
 #    transitively: what `-pl SERVICE -am` builds (docker/module-sources.sh). A new module needs no edit here,
 #    and a change in one service's sources leaves the other images' Maven step cached.
 ARG SERVICE

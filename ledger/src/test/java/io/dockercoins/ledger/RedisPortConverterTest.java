@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.dockercoins.testing.ServiceLinks;
 
 /** REDIS_PORT as people and Kubernetes write it. */
 class RedisPortConverterTest {
@@ -64,28 +60,12 @@ class RedisPortConverterTest {
     @Test
     void aPodWithEveryServiceLinkOfTheWorkshopsServicesStillFindsRedis() {
         // what the kubelet sets when `kubectl expose` made redis, rng, hasher and webui (and enableServiceLinks is on)
-        Map<String, String> links = new java.util.HashMap<>();
-        int ip = 10;
-        for (var service : Map.of("kubernetes", 443, "redis", 6379, "rng", 80, "hasher", 80, "webui", 80).entrySet()) {
-            String name = service.getKey().toUpperCase(java.util.Locale.ROOT);
-            String address = "10.96.0." + ip++;
-            String url = "tcp://" + address + ":" + service.getValue();
-            String tcp = name + "_PORT_" + service.getValue() + "_TCP";
-            links.putAll(Map.of(name + "_SERVICE_HOST", address, name + "_SERVICE_PORT", service.getValue().toString(),
-                    name + "_PORT", url, tcp, url, tcp + "_PROTO", "tcp", tcp + "_PORT", service.getValue().toString(), tcp + "_ADDR", address));
-        }
-        RedisConfig redis = config(links);
+        RedisConfig redis = config(ServiceLinks.env());
         assertEquals("redis", redis.host(), "the Service's name, resolved by the cluster's DNS");
         assertEquals(6379, redis.port());
     }
 
     private static RedisConfig config(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new EnvConfigSource(env, 300) {
-                })
-                .withConverter(Duration.class, 100, new DurationConverter()) // "2s", as Quarkus reads it
-                .withMapping(RedisConfig.class)
-                .build();
-        return config.getConfigMapping(RedisConfig.class);
+        return ServiceLinks.config(env, RedisConfig.class).getConfigMapping(RedisConfig.class);
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,11 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.dockercoins.testing.RedisTestServer;
+import io.dockercoins.testing.ServiceLinks;
 import io.dockercoins.testing.TlsRedisTestServer;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -141,12 +137,6 @@ class RedisTlsTest {
     }
 
     private static RedisConfig build(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new EnvConfigSource(env, 300) {
-                })
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withMapping(RedisConfig.class)
-                .build();
-        return config.getConfigMapping(RedisConfig.class);
+        return ServiceLinks.config(env, RedisConfig.class).getConfigMapping(RedisConfig.class);
     }
 }

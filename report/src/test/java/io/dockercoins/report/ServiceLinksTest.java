@@ -1,63 +1,22 @@
 package io.dockercoins.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import org.junit.jupiter.api.Test;
 
 import io.dockercoins.ledger.RedisConfig;
-import io.dockercoins.ledger.RedisPortConverter;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
+import io.dockercoins.testing.ServiceLinks;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
-/**
- * A pod made by `kubectl create deployment` has service links on: for every Service of the namespace the kubelet
- * sets REDIS_SERVICE_HOST, REDIS_PORT=tcp://10.96.0.11:6379, RNG_PORT_80_TCP_ADDR... None of them may stop report.
- */
+/** A pod made by `kubectl create deployment` gets every service link of the namespace; none of them may stop report. */
 class ServiceLinksTest {
-
-    /** What the kubelet sets for the Services the workshop makes (kubectl expose), plus the API server's. */
-    static Map<String, String> serviceLinks() {
-        Map<String, String> env = new LinkedHashMap<>();
-        int ip = 10;
-        for (var service : Map.of("kubernetes", 443, "redis", 6379, "rng", 80, "hasher", 80, "webui", 80, "worker", 80).entrySet()) {
-            String name = service.getKey().toUpperCase();
-            String address = "10.96.0." + ip++;
-            String port = String.valueOf(service.getValue());
-            String url = "tcp://" + address + ":" + port;
-            String tcp = name + "_PORT_" + port + "_TCP";
-            env.putAll(Map.of(name + "_SERVICE_HOST", address, name + "_SERVICE_PORT", port, name + "_SERVICE_PORT_HTTP", port,
-                    name + "_PORT", url, tcp, url, tcp + "_PROTO", "tcp", tcp + "_PORT", port, tcp + "_ADDR", address));
-        }
-        return env;
-    }
-
-    /** The service's configuration as Quarkus builds it from the environment (durations as Quarkus reads them). */
-    static SmallRyeConfig configWith(Map<String, String> env) {
-        return new SmallRyeConfigBuilder().addDefaultInterceptors().withSources(new EnvConfigSource(env, 300))
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withMapping(RedisConfig.class).withMapping(ReportConfig.class).build();
-    }
 
     @Test
     void startsWithEveryServiceLinkVariableAndUsesRedisPort6379() {
-        SmallRyeConfig config = configWith(serviceLinks());
-        assertEquals(6379, config.getConfigMapping(RedisConfig.class).port());
+        SmallRyeConfig config = ServiceLinks.config(ServiceLinks.env(), RedisConfig.class, ReportConfig.class);
+        assertEquals(6379, config.getConfigMapping(RedisConfig.class).port(), "REDIS_PORT=tcp://10.96.0.11:6379 is port 6379");
         assertEquals("redis", config.getConfigMapping(RedisConfig.class).host());
-    }
-
-    @Test
-    void redisPortIsANumberOrTcpHostPort() {
-        assertEquals(6380, configWith(Map.of("REDIS_PORT", "6380")).getConfigMapping(RedisConfig.class).port());
-        assertEquals(6380, configWith(Map.of("REDIS_PORT", "tcp://10.96.0.11:6380")).getConfigMapping(RedisConfig.class).port());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RedisPortConverter().convert("redis:six"));
-        assertTrue(e.getMessage().startsWith("REDIS_PORT (redis.port) is \"redis:six\""), e.getMessage());
+        assertNotNull(config.getConfigMapping(ReportConfig.class));
     }
 }
