@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.dockercoins.testing.AccessLogLines;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,24 +16,12 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class AccessLogTest {
 
-    final AccessLogLines log = new AccessLogLines();
-
-    @BeforeEach
-    void listen() {
-        log.start();
-    }
-
-    @AfterEach
-    void stop() {
-        log.stop();
-    }
+    @RegisterExtension
+    static final AccessLogLines LOG = new AccessLogLines();
 
     @Test
     void aRequestLogsOneLineAndProbesNone() throws InterruptedException {
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
-        given().body("hello").post("/").then().statusCode(200);
-        List<String> lines = log.after(5000);
+        List<String> lines = LOG.ofProbesAnd(() -> given().body("hello").post("/").then().statusCode(200));
         assertEquals(1, lines.size(), "one line, for the request and none for /q/*: " + lines);
         assertTrue(lines.get(0).contains("\"POST / HTTP/1.1\" 200 ") && lines.get(0).matches(".* \\d+ ms"), lines.get(0));
     }

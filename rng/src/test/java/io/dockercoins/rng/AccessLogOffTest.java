@@ -30,6 +30,6 @@ class AccessLogOffTest extends AccessLogTest {
     @DisplayName("ACCESS_LOG=false: a request logs nothing")
     void aRequestLogsOneLineAndProbesNone() throws InterruptedException {
         given().get("/4").then().statusCode(200);
-        assertEquals(List.of(), log.after(500));
+        assertEquals(List.of(), LOG.after(500));
     }
 }

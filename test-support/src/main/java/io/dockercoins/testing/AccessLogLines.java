@@ -1,5 +1,7 @@
 package io.dockercoins.testing;
 
+import static io.restassured.RestAssured.given;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -7,19 +9,35 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
-/** The lines Quarkus' HTTP access log writes while a test runs (start, the requests, then read, stop). */
-public final class AccessLogLines extends Handler {
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The lines Quarkus' HTTP access log writes during each test ({@code @RegisterExtension static final AccessLogLines}).
+ */
+public final class AccessLogLines extends Handler implements BeforeEachCallback, AfterEachCallback {
 
     private static final Logger ACCESS_LOG = Logger.getLogger("io.quarkus.http.access-log");
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    public void start() {
+    @Override
+    public void beforeEach(ExtensionContext context) {
         lines.clear();
         ACCESS_LOG.addHandler(this);
     }
 
-    public void stop() {
+    @Override
+    public void afterEach(ExtensionContext context) {
         ACCESS_LOG.removeHandler(this);
+    }
+
+    /** Asks for a probe and the metrics, as the kubelet and Prometheus do, then makes the request; the lines logged. */
+    public List<String> ofProbesAnd(Runnable request) throws InterruptedException {
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        request.run();
+        return after(5000);
     }
 
     /** The lines so far, after waiting up to {@code millis} for the first one (the log is written after the answer). */
@@ -41,6 +59,6 @@ public final class AccessLogLines extends Handler {
 
     @Override
     public void close() {
-        stop();
+        ACCESS_LOG.removeHandler(this);
     }
 }
