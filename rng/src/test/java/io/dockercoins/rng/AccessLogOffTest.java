@@ -28,7 +28,7 @@ class AccessLogOffTest extends AccessLogTest {
     @Override
     @Test
     @DisplayName("ACCESS_LOG=false: a request logs nothing")
-    void aRequestLogsOneLineAndProbesNone() throws InterruptedException {
+    void aRequestForBytesLogsOneLineAndProbesNone() throws InterruptedException {
         given().get("/4").then().statusCode(200);
         assertEquals(List.of(), LOG.after(500));
     }

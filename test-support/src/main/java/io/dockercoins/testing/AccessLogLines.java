@@ -1,6 +1,8 @@
 package io.dockercoins.testing;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,12 +34,17 @@ public final class AccessLogLines extends Handler implements BeforeEachCallback,
         ACCESS_LOG.removeHandler(this);
     }
 
-    /** Asks for a probe and the metrics, as the kubelet and Prometheus do, then makes the request; the lines logged. */
-    public List<String> ofProbesAnd(Runnable request) throws InterruptedException {
+    /**
+     * Asks for a probe and the metrics, as the kubelet and Prometheus do, then makes the request: the log has one
+     * line, for the request ({@code "GET /4 HTTP/1.1" 200 4 ...}, ending with the time taken), none for /q/*.
+     */
+    public void assertOneLineFor(Runnable request, String requestLineAndStatus) throws InterruptedException {
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);
         request.run();
-        return after(5000);
+        List<String> logged = after(5000);
+        assertEquals(1, logged.size(), "one line, for the request and none for /q/*: " + logged);
+        assertTrue(logged.get(0).contains(requestLineAndStatus) && logged.get(0).matches(".* \\d+ ms"), logged.get(0));
     }
 
     /** The lines so far, after waiting up to {@code millis} for the first one (the log is written after the answer). */
