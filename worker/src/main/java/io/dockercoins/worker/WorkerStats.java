@@ -13,8 +13,8 @@ import io.dockercoins.ledger.WorkerReport;
 
 /**
  * What this worker tells the web UI about itself, besides the {@code hashes} counter: who it is, its
- * version, its recent speed, which rng instances served it and where its loops' time went. {@link HashCounter} publishes it with each
- * counter report as the hash {@code worker:<id>} (the ledger's {@link WorkerReport}), which expires by itself.
+ * version, its recent speed, which rng instances served it and where its loops' time went. {@link HashCounter}
+ * publishes it with each counter report as the hash {@code worker:<id>} (the ledger's {@link WorkerReport}), which expires by itself.
  */
 @ApplicationScoped
 public class WorkerStats {
@@ -26,7 +26,7 @@ public class WorkerStats {
     private final String version;
     private final long windowNanos;
     private final long startedAt = System.nanoTime();
-    /** One entry per loop done in the window: when, and which rng instance gave its random bytes. */
+    /** One entry per loop done in the window: when, which rng instance gave its random bytes, how long each step took. */
     private final Deque<Loop> recent = new ArrayDeque<>();
     /** Each Redis call in the window: when it ended, how long it took. */
     private final Deque<long[]> redisCalls = new ArrayDeque<>();
