@@ -6,7 +6,9 @@
   const STALE_AFTER_S = 3;     // no new data for this long: say so in red, never a chart that only looks alive
   const SMOOTH_S = 5;          // the big number: speed over the last 5 s, which two counter updates in one sample do not move
   const GAP_S = 5;             // a longer hole between samples (an outage) is drawn as a hole
-  const MAX_ROWS = 4;          // rows per list beside the charts; beyond, the last row sums up the rest (the page never overflows)
+  const MAX_ROWS = 4;
+  const MAX_STEP_ROWS = 3;     // rows of loop-step bars under the charts (a rollout needs two)
+  const STEPS = ["sleep", "rng", "hasher", "redis"]; // a worker's loop, in order: /json's steps          // rows per list beside the charts; beyond, the last row sums up the rest (the page never overflows)
   const COLORS = ["#ffd400", "#39c0ff", "#ff6ad5", "#7dff6a", "#ff9a3c", "#b58cff"];
   const TIME_INCRS = [1, 5, 10, 15, 30, 60, 120, 300, 600]; // seconds between time-axis ticks, the smallest that has room
 
@@ -55,7 +57,8 @@
     s.push(sample);
     trim(t);
     clockOffset = t - Date.now() / 1000;
-    lastAnswer = { coins: Number(data.coins), workers, versions, rng: data.rng || {} };
+    const steps = data.steps && typeof data.steps === "object" ? data.steps : {};
+    lastAnswer = { coins: Number(data.coins), workers, versions, rng: data.rng || {}, steps };
   }
 
   function addHole() {
@@ -239,6 +242,7 @@
       $("coins").replaceChildren(String(c), " ", el("span", "dim", c === 1 ? "coin mined" : "coins mined"));
       renderWorkers(lastAnswer.workers, lastAnswer.versions);
       renderRng(lastAnswer.rng);
+      renderSteps(lastAnswer.steps);
     }
 
     // Versions seen in the window, sorted by name, so v0.1 stays below v0.2; a new one rebuilds the chart.
@@ -285,6 +289,49 @@
     }
     $("rng").replaceChildren(...rows);
     for (const row of rows) keepTheEnd(row.querySelector(".name"));
+  }
+
+  /**
+   * Per version, one stacked bar of the mean seconds of each step of its workers' loops (json's steps: the page only
+   * draws them), all bars on one scale. With one worker the steps are about equal; with ten on one rng, rng's grows.
+   */
+  function renderSteps(steps) {
+    const names = Object.keys(steps).sort();
+    const shown = names.length > MAX_STEP_ROWS ? names.slice(0, MAX_STEP_ROWS - 1) : names;
+    const total = (v) => STEPS.reduce((sum, step) => sum + (Number(steps[v][step]) || 0), 0);
+    const scale = Math.max(0.001, ...shown.map(total));
+    const rows = shown.map((v) => {
+      const segments = STEPS.map((step) => {
+        const seconds = Number(steps[v][step]) || 0;
+        const segment = el("span", "step step-" + step);
+        segment.style.width = (100 * seconds / scale) + "%";
+        segment.title = step + " " + seconds.toFixed(3) + " s";
+        segment.dataset.step = step;
+        segment.dataset.seconds = String(seconds);
+        return segment;
+      });
+      const row = el("div", "row step-row", swatch(v), el("span", "name", v), el("span", "steps", ...segments),
+        el("span", "speed", seconds(total(v)) + " s"));
+      row.title = v + ": " + STEPS.map((step) => step + " " + (Number(steps[v][step]) || 0).toFixed(3) + " s").join(", ");
+      return row;
+    });
+    if (shown.length < names.length) {
+      rows.push(el("div", "row step-row more", el("span", "name dim", "+ " + plural(names.length - shown.length, "version", "versions"))));
+    }
+    $("steps").replaceChildren(...rows);
+    // Each segment says its seconds, with its step's name when there is room; a sliver says nothing (its title does).
+    for (const segment of $("steps").querySelectorAll(".step")) {
+      const value = seconds(Number(segment.dataset.seconds));
+      for (const label of [segment.dataset.step + " " + value, value, ""]) {
+        segment.textContent = label;
+        if (fits(segment)) break;
+      }
+    }
+  }
+
+  /** Seconds as a room reads them: 2.0, 0.10, 0.003. */
+  function seconds(s) {
+    return s >= 1 ? s.toFixed(1) : s >= 0.01 ? s.toFixed(2) : s.toFixed(3);
   }
 
   function shareRow(label, title, share) {

@@ -1,6 +1,7 @@
 package io.dockercoins.ledger;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -30,5 +31,25 @@ public record LedgerSnapshot(long coins, long hashes, Instant readAt, List<Worke
                     (a, b) -> new VersionSpeed(a.workers() + b.workers(), a.speed() + b.speed()));
         }
         return versions;
+    }
+
+    /**
+     * By version name: where a loop's time goes, each step's mean over that version's live workers that publish step
+     * times (older workers do not; a version with none of them is left out). What /json gives as {@code steps}.
+     */
+    public Map<String, WorkerReport.LoopSteps> stepsByVersion() {
+        Map<String, List<WorkerReport.LoopSteps>> reported = new TreeMap<>();
+        for (WorkerReport worker : workers) {
+            if (worker.steps() != null) {
+                reported.computeIfAbsent(worker.version(), v -> new ArrayList<>()).add(worker.steps());
+            }
+        }
+        Map<String, WorkerReport.LoopSteps> means = new TreeMap<>();
+        reported.forEach((version, steps) -> means.put(version, new WorkerReport.LoopSteps(
+                steps.stream().mapToDouble(WorkerReport.LoopSteps::sleep).average().orElse(0),
+                steps.stream().mapToDouble(WorkerReport.LoopSteps::rng).average().orElse(0),
+                steps.stream().mapToDouble(WorkerReport.LoopSteps::hasher).average().orElse(0),
+                steps.stream().mapToDouble(WorkerReport.LoopSteps::redis).average().orElse(0))));
+        return means;
     }
 }

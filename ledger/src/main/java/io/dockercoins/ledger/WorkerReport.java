@@ -1,6 +1,7 @@
 package io.dockercoins.ledger;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,16 +15,46 @@ import java.util.TreeMap;
  *               speed      3.30     loops per second over the worker's last few seconds
  *               loops      1234     loops done since this worker started
  *               rng:&lt;host&gt; 16       rng answers from that instance (its X-Served-By header) in those seconds
+ *               step:sleep 0.100    mean seconds per loop of each step, over the same seconds ({@link LoopSteps});
+ *               step:rng   2.004    absent when the worker did no loop then, or is older than these fields
+ *               step:hasher 0.101
+ *               step:redis 0.001
  * </pre>
  */
-public record WorkerReport(String id, String version, double speed, long loops, Map<String, Long> rngAnswers) {
+public record WorkerReport(String id, String version, double speed, long loops, Map<String, Long> rngAnswers, LoopSteps steps) {
 
     public static final String KEY_PREFIX = "worker:";
     static final String UNKNOWN_VERSION = "unknown";
     private static final String RNG_PREFIX = "rng:";
+    private static final String STEP_PREFIX = "step:";
 
     public WorkerReport {
         rngAnswers = Map.copyOf(rngAnswers);
+    }
+
+    /** A report without step times (a worker older than them, or one that did no loop in its window). */
+    public WorkerReport(String id, String version, double speed, long loops, Map<String, Long> rngAnswers) {
+        this(id, version, speed, loops, rngAnswers, null);
+    }
+
+    /**
+     * Where a loop's time goes: the mean seconds per loop of each of its steps. {@code redis} is all the time the
+     * worker spent in Redis calls (coins stored, counter reports) divided by its loops: the report is once a second,
+     * not once a loop, so spread over the loops it is what each loop really pays for Redis.
+     */
+    public record LoopSteps(double sleep, double rng, double hasher, double redis) {
+
+        /** The steps in the loop's order, as named in {@code step:<name>} and in /json. */
+        public static final List<String> NAMES = List.of("sleep", "rng", "hasher", "redis");
+
+        public Map<String, Double> byName() {
+            Map<String, Double> steps = new LinkedHashMap<>();
+            steps.put("sleep", sleep);
+            steps.put("rng", rng);
+            steps.put("hasher", hasher);
+            steps.put("redis", redis);
+            return steps;
+        }
     }
 
     public static String key(String workerId) {
@@ -41,10 +72,16 @@ public record WorkerReport(String id, String version, double speed, long loops, 
         fields.put("speed", String.format(Locale.ROOT, "%.2f", speed));
         fields.put("loops", Long.toString(loops));
         new TreeMap<>(rngAnswers).forEach((instance, answers) -> fields.put(RNG_PREFIX + instance, answers.toString()));
+        if (steps != null) {
+            steps.byName().forEach((step, seconds) -> fields.put(STEP_PREFIX + step, String.format(Locale.ROOT, "%.3f", seconds)));
+        }
         return fields;
     }
 
-    /** Lenient: a field missing or garbled (a key written by hand) counts as unknown or zero, never as an error. */
+    /**
+     * Lenient: a field missing or garbled (a key written by hand) counts as unknown or zero, never as an error. Step
+     * times: none when no {@code step:} field is there (an older worker), a garbled or missing one is 0.
+     */
     public static WorkerReport fromRedis(String key, Map<String, String> fields) {
         String version = fields.getOrDefault("version", "").strip();
         Map<String, Long> rng = new TreeMap<>();
@@ -55,7 +92,15 @@ public record WorkerReport(String id, String version, double speed, long loops, 
             }
         });
         return new WorkerReport(key.substring(KEY_PREFIX.length()), version.isEmpty() ? UNKNOWN_VERSION : version,
-                number(fields.get("speed")), (long) number(fields.get("loops")), rng);
+                number(fields.get("speed")), (long) number(fields.get("loops")), rng, steps(fields));
+    }
+
+    private static LoopSteps steps(Map<String, String> fields) {
+        if (LoopSteps.NAMES.stream().noneMatch(step -> fields.containsKey(STEP_PREFIX + step))) {
+            return null;
+        }
+        return new LoopSteps(number(fields.get(STEP_PREFIX + "sleep")), number(fields.get(STEP_PREFIX + "rng")),
+                number(fields.get(STEP_PREFIX + "hasher")), number(fields.get(STEP_PREFIX + "redis")));
     }
 
     /** A count or a speed: anything that is not a finite positive number is 0. */

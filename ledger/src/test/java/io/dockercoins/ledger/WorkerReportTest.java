@@ -8,6 +8,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.dockercoins.ledger.WorkerReport.LoopSteps;
+import io.dockercoins.testing.RedisTestServer;
+import redis.clients.jedis.Jedis;
+
 /** The worker:<id> hash: written by the worker, read by webui and the report, through this one record. */
 class WorkerReportTest {
 
@@ -51,5 +55,46 @@ class WorkerReportTest {
         assertEquals(List.of("a", "b", "c"), ledger.workers().stream().map(WorkerReport::id).toList(), "by version, then id");
         assertEquals(Map.of("v0.1", new LedgerSnapshot.VersionSpeed(2, 6.5), "v0.2", new LedgerSnapshot.VersionSpeed(1, 1.5)),
                 ledger.speedByVersion());
+    }
+
+    @Test
+    void stepTimesAreNewFieldsBesideTheOldOnesInSecondsWithMilliseconds() {
+        WorkerReport written = new WorkerReport("w", "v0.1", 0.5, 10, Map.of("rng-a", 2L), new LoopSteps(0.1, 2.0041, 0.1, 0.0005));
+        Map<String, String> fields = written.toRedis();
+        assertEquals(List.of("version", "speed", "loops", "rng:rng-a", "step:sleep", "step:rng", "step:hasher", "step:redis"),
+                List.copyOf(fields.keySet()), "the old fields unchanged, the step times added after them");
+        assertEquals("2.004", fields.get("step:rng"));
+        assertEquals("0.001", fields.get("step:redis"));
+        assertEquals(new LoopSteps(0.1, 2.004, 0.1, 0.001), WorkerReport.fromRedis("worker:w", fields).steps());
+    }
+
+    @Test
+    void aWorkerWithoutStepTimesHasNoneAndGarbledStepTimesAreZero() {
+        assertEquals(null, WorkerReport.fromRedis("worker:old", Map.of("version", "v0.1", "speed", "3.30")).steps(),
+                "an older worker publishes no step:* field");
+        assertEquals(null, new WorkerReport("w", "v0.1", 3.3, 0, Map.of()).toRedis().get("step:rng"));
+        assertEquals(new LoopSteps(0.1, 0, 0, 0), WorkerReport.fromRedis("worker:odd",
+                Map.of("step:sleep", "0.1", "step:rng", "slow", "step:hasher", "-1")).steps());
+    }
+
+    @Test
+    void stepTimesAreAveragedByVersionInOnePlaceAgainstARealRedis() {
+        try (RedisTestServer server = RedisTestServer.startOnFreePort(); Jedis redis = new Jedis("127.0.0.1", server.port())) {
+            for (WorkerReport worker : List.of(
+                    new WorkerReport("a", "v0.1", 0.5, 5, Map.of(), new LoopSteps(0.1, 1.9, 0.1, 0.002)),
+                    new WorkerReport("b", "v0.1", 0.5, 5, Map.of(), new LoopSteps(0.1, 2.1, 0.1, 0.004)),
+                    new WorkerReport("c", "v0.2", 3.3, 5, Map.of(), new LoopSteps(0.1, 0.1, 0.1, 0.001)),
+                    new WorkerReport("old", "v0.2", 3.3, 5, Map.of()))) { // older worker: no step times, not in the mean
+                redis.hset(worker.key(), worker.toRedis());
+            }
+            LedgerSnapshot ledger = Ledger.read(redis, java.time.Clock.systemUTC());
+            Map<String, LoopSteps> steps = ledger.stepsByVersion();
+            assertEquals(List.of("v0.1", "v0.2"), List.copyOf(steps.keySet()));
+            assertEquals(0.1, steps.get("v0.1").sleep(), 1e-9);
+            assertEquals(2.0, steps.get("v0.1").rng(), 1e-9);
+            assertEquals(0.003, steps.get("v0.1").redis(), 1e-9);
+            assertEquals(new LoopSteps(0.1, 0.1, 0.1, 0.001), steps.get("v0.2"), "the worker without step times is left out");
+            assertEquals(new LedgerSnapshot.VersionSpeed(2, 6.6), ledger.speedByVersion().get("v0.2"), "but it still counts for the speed");
+        }
     }
 }

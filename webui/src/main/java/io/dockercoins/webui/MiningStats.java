@@ -12,7 +12,8 @@ import io.dockercoins.ledger.WorkerReport;
 /**
  * What {@code GET /json} reports, from one reading of the ledger: coins in the wallet, hashes counted so far, and
  * when that was read (the original's three fields), then the live workers, the speed of each worker version (the
- * ledger's {@link LedgerSnapshot#speedByVersion()}) and each rng instance's share of the recent rng answers.
+ * ledger's {@link LedgerSnapshot#speedByVersion()}), each rng instance's share of the recent rng answers, and where each
+ * version's loops spend their time (the ledger's {@link LedgerSnapshot#stepsByVersion()}).
  */
 public record MiningStats(LedgerSnapshot ledger) {
 
@@ -34,7 +35,8 @@ public record MiningStats(LedgerSnapshot ledger) {
      * {"coins":12,"hashes":345,"now":1764210000.123,
      *  "workers":[{"id":"3f2a9c0d1e2b","version":"v0.1","speed":3.3}, ...],
      *  "versions":{"v0.1":6.6,"v0.2":3.2},
-     *  "rng":{"5c1d2e3f4a5b":0.5,"9e8d7c6b5a4f":0.5}}
+     *  "rng":{"5c1d2e3f4a5b":0.5,"9e8d7c6b5a4f":0.5},
+     *  "steps":{"v0.1":{"sleep":0.1,"rng":2.004,"hasher":0.101,"redis":0.001}}}
      * </pre>
      * {@code now} is epoch seconds with milliseconds (1764210000.123, never 1.764E9): the page divides hash deltas by it.
      */
@@ -56,7 +58,14 @@ public record MiningStats(LedgerSnapshot ledger) {
         object(json, versions, 2);
         json.append(",\"rng\":");
         object(json, rngShares(), 3);
-        return json.append('}').toString();
+        json.append(",\"steps\":{");
+        boolean first = true;
+        for (Map.Entry<String, WorkerReport.LoopSteps> version : ledger.stepsByVersion().entrySet()) {
+            string(json.append(first ? "" : ","), version.getKey()).append(':');
+            object(json, version.getValue().byName(), 3); // seconds, to the millisecond
+            first = false;
+        }
+        return json.append("}}").toString();
     }
 
     private static void object(StringBuilder json, Map<String, Double> values, int decimals) {

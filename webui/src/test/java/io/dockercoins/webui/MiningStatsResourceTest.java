@@ -151,6 +151,31 @@ class MiningStatsResourceTest {
     }
 
     @Test
+    void jsonGivesWhereTheLoopsTimeGoesAsEachVersionsMeanStepTimes() {
+        worker("aaa111", Map.of("version", "v0.1", "speed", "0.45", "step:sleep", "0.100", "step:rng", "1.900",
+                "step:hasher", "0.102", "step:redis", "0.002"));
+        worker("bbb222", Map.of("version", "v0.1", "speed", "0.45", "step:sleep", "0.100", "step:rng", "2.100",
+                "step:hasher", "0.098", "step:redis", "0.004"));
+        worker("ccc333", Map.of("version", "v0.2", "speed", "3.30", "step:sleep", "0.101", "step:rng", "0.100",
+                "step:hasher", "0.100", "step:redis", "0.001"));
+        worker("old444", Map.of("version", "v0.3", "speed", "3.30")); // a worker older than step times
+
+        String body = given().get("/json").then().statusCode(200)
+                .body("steps.'v0.1'.sleep", equalTo(0.1f))
+                .body("steps.'v0.1'.rng", equalTo(2)) // 2.000 is written 2
+                .body("steps.'v0.1'.hasher", equalTo(0.1f))
+                .body("steps.'v0.1'.redis", equalTo(0.003f))
+                .body("steps.'v0.2'.rng", equalTo(0.1f))
+                .body("steps.'v0.3'", is((Object) null))
+                .body("versions.'v0.3'", equalTo(3.3f))
+                .extract().asString();
+        assertTrue(body.contains("\"steps\":{\"v0.1\":{\"sleep\":0.1,\"rng\":2,\"hasher\":0.1,\"redis\":0.003}"),
+                "the steps in the loop's order, in seconds: " + body);
+        assertTrue(body.matches("\\{\"coins\":0,\"hashes\":0,\"now\":[0-9.]+,\"workers\":\\[.*\\],\"versions\":\\{.*\\},\"rng\":\\{.*\\},\"steps\":.*"),
+                "every older field is still there, in its place: " + body);
+    }
+
+    @Test
     void aWorkerThatStopsReportingDisappearsWhenItsKeyExpires() {
         worker("alive", Map.of("version", "v0.1", "speed", "3.3"));
         worker("dying", Map.of("version", "v0.2", "speed", "3.3"));
@@ -168,7 +193,8 @@ class MiningStatsResourceTest {
         given().get("/json").then().statusCode(200)
                 .body(containsString("\"workers\":[]"))
                 .body(containsString("\"versions\":{}"))
-                .body(containsString("\"rng\":{}"));
+                .body(containsString("\"rng\":{}"))
+                .body(containsString("\"steps\":{}"));
     }
 
     @Test

@@ -102,12 +102,18 @@ class WebUiBrowserTest {
         assertTrue(text("workers").contains("\u00d7 2") && text("workers").contains("6.0 h/s"), text("workers"));
         assertTrue(text("workers").contains("\u00d7 1") && text("workers").contains("3.0 h/s"), text("workers"));
 
+        // Where each loop's time goes: one stacked bar per version, v0.1 waiting for rng, v0.2 not.
+        await().atMost(Duration.ofSeconds(5)).until(() -> stepBars().size() == 2);
+        assertStepBarsShowTheBottleneck("at 1280x720");
+        assertTrue(text("stepsLegend").startsWith("loop steps (s)"), text("stepsLegend"));
+
         // Let the history fill a little, then the room's three window sizes: everything fits, clock times on the axis.
         Thread.sleep(6000);
         for (int[] size : Browser.ROOM_SIZES) { // the last, 1024x768, stays for the "no data" check
             Browser.showAt(browser, size[0], size[1]);
             assertEquals(List.of(), layoutProblems(), "at " + size[0] + "x" + size[1]);
             assertTimeAxisReadsClockTimes(size);
+            assertStepBarsShowTheBottleneck("at " + size[0] + "x" + size[1]);
             screenshot("webui-" + size[0] + "x" + size[1] + ".png");
         }
 
@@ -285,10 +291,46 @@ class WebUiBrowserTest {
         }, 0, 1, TimeUnit.SECONDS);
     }
 
+    /** A worker's hash as the worker writes it; v0.1's loops wait 2 s for rng (ten workers on one rng), others' 0.1 s. */
     private static void publish(Jedis jedis, String id, String version, String... rng) {
         String key = "worker:" + id;
-        jedis.hset(key, Map.of("version", version, "speed", "3.00", "loops", "1", rng[0], rng[1], rng[2], rng[3]));
+        Map<String, String> fields = new java.util.HashMap<>(Map.of("version", version, "speed", "3.00", "loops", "1", rng[0], rng[1], rng[2], rng[3]));
+        fields.putAll(Map.of("step:sleep", "0.100", "step:rng", version.equals("v0.1") ? "2.000" : "0.100",
+                "step:hasher", "0.100", "step:redis", "0.002"));
+        jedis.hset(key, fields);
         jedis.pexpire(key, 5000);
+    }
+
+    /** Where each loop's time goes, per version, as the page draws it: {version: {step: [width in px, label]}}. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Map<String, List<Object>>> stepBars() {
+        return (Map<String, Map<String, List<Object>>>) js("""
+                const bars = {};
+                for (const row of document.querySelectorAll('#steps .step-row:not(.more)')) {
+                  const steps = {};
+                  for (const s of row.querySelectorAll('.step')) steps[s.dataset.step] = [s.getBoundingClientRect().width, s.textContent];
+                  bars[row.querySelector('.name').textContent] = steps;
+                }
+                return bars;
+                """);
+    }
+
+    private static double width(Map<String, List<Object>> bar, String step) {
+        return ((Number) bar.get(step).get(0)).doubleValue();
+    }
+
+    private void assertStepBarsShowTheBottleneck(String where) {
+        Map<String, Map<String, List<Object>>> bars = stepBars();
+        assertEquals(List.of("v0.1", "v0.2"), bars.keySet().stream().sorted().toList(), "one bar per version " + where);
+        Map<String, List<Object>> ceiling = bars.get("v0.1");
+        Map<String, List<Object>> fast = bars.get("v0.2");
+        assertTrue(width(ceiling, "rng") > 10 * width(ceiling, "sleep"), "v0.1's loops wait for rng " + where + ": " + bars);
+        assertTrue(String.valueOf(ceiling.get("rng").get(1)).contains("2.0"), "the rng segment says its seconds " + where + ": " + bars);
+        for (String step : List.of("rng", "hasher")) {
+            assertEquals(width(fast, "sleep"), width(fast, step), 1.0, "v0.2's steps are about equal " + where + ": " + bars);
+        }
+        assertTrue(width(fast, "sleep") > 0 && width(fast, "sleep") * 8 < width(ceiling, "rng"),
+                "one scale for all the bars: v0.2's short loop is a short bar " + where + ": " + bars);
     }
 
     private List<String> consoleErrors() {

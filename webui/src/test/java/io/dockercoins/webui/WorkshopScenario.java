@@ -20,7 +20,7 @@ import redis.clients.jedis.Transaction;
  * about 10 hashes/s), then three rng pods share the load (about 26), then a rolling update to v0.2 replaces one
  * worker every 10 s (the two bands overlap; four minutes in, seven of ten run v0.2). Each worker adds its loops to
  * {@code hashes} about once a second, at its own moment, and refreshes its {@code worker:<id>} hash (speed over 5 s,
- * rng answers per instance), as worker's HashCounter and WorkerStats do.
+ * rng answers per instance, the mean time of each step of its loop), as worker's HashCounter and WorkerStats do.
  */
 final class WorkshopScenario implements AutoCloseable {
 
@@ -136,6 +136,12 @@ final class WorkshopScenario implements AutoCloseable {
             stats.put("version", version);
             stats.put("speed", String.format(java.util.Locale.ROOT, "%.2f", recent.size() / Math.min(5, Math.max(1, now - startsAt))));
             stats.put("loops", String.valueOf(loopsDone));
+            // Its loop: sleep 0.1 s, hasher 0.1 s, Redis about a millisecond; the rest of the loop is the wait for rng.
+            double loopSeconds = 1 / Math.max(0.1, loopsPerSecond);
+            stats.put("step:sleep", String.format(java.util.Locale.ROOT, "%.3f", 0.1));
+            stats.put("step:rng", String.format(java.util.Locale.ROOT, "%.3f", Math.max(0.1, loopSeconds - 0.201)));
+            stats.put("step:hasher", String.format(java.util.Locale.ROOT, "%.3f", 0.1 + 0.005 * random.nextDouble()));
+            stats.put("step:redis", String.format(java.util.Locale.ROOT, "%.3f", 0.001));
             for (double[] loop : recent) {
                 stats.merge("rng:" + rng.get(Math.min(rng.size() - 1, (int) loop[1])), "1", (a, b) -> String.valueOf(Long.parseLong(a) + 1));
             }

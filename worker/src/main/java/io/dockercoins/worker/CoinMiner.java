@@ -101,11 +101,12 @@ public class CoinMiner {
                 nextReport = System.nanoTime() + config.reportInterval().toNanos();
             }
             try {
+                long sleepStarted = System.nanoTime();
                 pause(config.sleep());
                 if (!mining) {
                     break;
                 }
-                workOnce();
+                workOnce(System.nanoTime() - sleepStarted);
                 failuresInARow = 0;
             } catch (MiningFailure failure) {
                 failures.get(failure.cause).increment();
@@ -116,30 +117,38 @@ public class CoinMiner {
         }
     }
 
-    /** One unit of work; the loop counts once the hash is known, whatever happens to the coin. */
-    private void workOnce() {
+    /** One unit of work; the loop counts once the hash is known, whatever happens to the coin. Each step is timed. */
+    private void workOnce(long sleepNanos) {
+        long rngStarted = System.nanoTime();
         RestResponse<byte[]> fromRng = call("rng", () -> rng.randomBytes(config.payloadSize(), rngConnection()));
+        long hasherStarted = System.nanoTime();
         if (fromRng.getStatus() != 200 || fromRng.getEntity() == null) {
             throw new MiningFailure("rng", "HTTP " + fromRng.getStatus());
         }
         byte[] randomBytes = fromRng.getEntity();
         String rngInstance = fromRng.getHeaderString(RngClient.SERVED_BY);
         String digest = call("hasher", () -> hasher.hash(randomBytes)).trim();
+        long hasherEnded = System.nanoTime();
         if (!HEX_DIGEST.matcher(digest).matches()) {
             throw new MiningFailure("hasher", "not a SHA-256 hex digest: '" + abbreviate(digest) + "'");
         }
         hashCounter.loopDone();
-        stats.loopDone(rngInstance);
+        stats.loopDone(rngInstance, sleepNanos, hasherStarted - rngStarted, hasherEnded - hasherStarted);
         if (!Coin.isCoin(digest)) {
             return;
         }
         Coin coin = new Coin(digest, randomBytes);
         LOG.infof("Coin found: %s...", coin.shortDigest());
         coinsFound.increment();
-        call("redis", () -> {
-            wallet.store(coin);
-            return coin;
-        });
+        long redisStarted = System.nanoTime();
+        try {
+            call("redis", () -> {
+                wallet.store(coin);
+                return coin;
+            });
+        } finally {
+            stats.redisCall(System.nanoTime() - redisStarted);
+        }
     }
 
     /** The Connection header of the next rng call: "close" once per WORKER_RNG_RECONNECT, so the one after reconnects. */
@@ -153,6 +162,7 @@ public class CoinMiner {
     }
 
     private void report() {
+        long started = System.nanoTime();
         try {
             wallet.storeUnstored();
             hashCounter.write();
@@ -160,6 +170,8 @@ public class CoinMiner {
             failures.get("redis").increment();
             LOG.warnf("redis unavailable (%s), keeping %d loops and %d coins for later",
                     RedisPool.why(e), hashCounter.unwritten(), wallet.unstoredCount());
+        } finally {
+            stats.redisCall(System.nanoTime() - started);
         }
     }
 

@@ -13,8 +13,8 @@ import io.dockercoins.ledger.WorkerReport;
 
 /**
  * What this worker tells the web UI about itself, besides the {@code hashes} counter: who it is, its
- * version, its recent speed and which rng instances served it. {@link HashCounter} publishes it with each
- * counter report as the hash {@code worker:<id>} (the ledger's {@link WorkerReport}), which expires by itself.
+ * version, its recent speed, which rng instances served it and where its loops' time went. {@link HashCounter}
+ * publishes it with each counter report as the hash {@code worker:<id>} (the ledger's {@link WorkerReport}), which expires by itself.
  */
 @ApplicationScoped
 public class WorkerStats {
@@ -26,8 +26,10 @@ public class WorkerStats {
     private final String version;
     private final long windowNanos;
     private final long startedAt = System.nanoTime();
-    /** One entry per loop done in the window: when, and which rng instance gave its random bytes. */
+    /** One entry per loop done in the window: when, which rng instance gave its random bytes, how long each step took. */
     private final Deque<Loop> recent = new ArrayDeque<>();
+    /** Each Redis call in the window: when it ended, how long it took. */
+    private final Deque<long[]> redisCalls = new ArrayDeque<>();
     private long loops;
 
     public WorkerStats(WorkerConfig config) {
@@ -48,11 +50,22 @@ public class WorkerStats {
         return WorkerReport.key(id);
     }
 
-    /** A loop is done (its hash is known); {@code rngInstance} is the X-Served-By of rng's answer, or null. */
-    public synchronized void loopDone(String rngInstance) {
+    /**
+     * A loop is done (its hash is known); {@code rngInstance} is the X-Served-By of rng's answer, or null. The
+     * nanoseconds are how long the loop slept, waited for rng, and waited for hasher.
+     */
+    public synchronized void loopDone(String rngInstance, long sleepNanos, long rngNanos, long hasherNanos) {
         long now = System.nanoTime();
-        recent.addLast(new Loop(now, rngInstance == null || rngInstance.isBlank() ? UNKNOWN_RNG : rngInstance.trim()));
+        String instance = rngInstance == null || rngInstance.isBlank() ? UNKNOWN_RNG : rngInstance.trim();
+        recent.addLast(new Loop(now, instance, sleepNanos, rngNanos, hasherNanos));
         loops++;
+        forgetOld(now);
+    }
+
+    /** A call to Redis (a coin stored, a counter report) took this long, whether or not it succeeded. */
+    public synchronized void redisCall(long nanos) {
+        long now = System.nanoTime();
+        redisCalls.addLast(new long[] {now, nanos});
         forgetOld(now);
     }
 
@@ -67,12 +80,34 @@ public class WorkerStats {
         for (Loop loop : recent) {
             rng.merge(loop.rngInstance, 1L, Long::sum);
         }
-        return new WorkerReport(id, version, speed, loops, rng);
+        return new WorkerReport(id, version, speed, loops, rng, steps());
+    }
+
+    /**
+     * The mean of each step over the loops of the window; none without a loop. Redis is all the Redis time of the
+     * window spread over its loops: the counter report is once a second, not once a loop, and the loop pays for it
+     * all the same, so this is simpler and truer than timing a per-loop Redis step that most loops do not have.
+     */
+    private WorkerReport.LoopSteps steps() {
+        if (recent.isEmpty()) {
+            return null;
+        }
+        double n = recent.size() * 1e9;
+        long redis = 0;
+        for (long[] call : redisCalls) {
+            redis += call[1];
+        }
+        return new WorkerReport.LoopSteps(recent.stream().mapToLong(Loop::sleepNanos).sum() / n,
+                recent.stream().mapToLong(Loop::rngNanos).sum() / n,
+                recent.stream().mapToLong(Loop::hasherNanos).sum() / n, redis / n);
     }
 
     private void forgetOld(long now) {
         while (!recent.isEmpty() && now - recent.peekFirst().at > windowNanos) {
             recent.removeFirst();
+        }
+        while (!redisCalls.isEmpty() && now - redisCalls.peekFirst()[0] > windowNanos) {
+            redisCalls.removeFirst();
         }
     }
 
@@ -88,6 +123,6 @@ public class WorkerStats {
         return pid == 1 ? host : host + "-" + pid;
     }
 
-    private record Loop(long at, String rngInstance) {
+    private record Loop(long at, String rngInstance, long sleepNanos, long rngNanos, long hasherNanos) {
     }
 }

@@ -160,6 +160,28 @@ class CoinMinerTest {
     }
 
     @Test
+    void theWorkerPublishesWhereItsLoopsTimeGoesAndASlowRngShowsInTheRngStep() {
+        String key = stats.key();
+        await().atMost(PATIENCE).until(() -> redis.hget(key, "step:sleep") != null);
+        Map<String, String> published = redis.hgetAll(key);
+        double sleep = Double.parseDouble(published.get("step:sleep"));
+        assertTrue(sleep >= 0.09 && sleep < 0.3, "the loop sleeps 0.1 s (worker.sleep): " + published);
+        for (String step : new String[] {"step:rng", "step:hasher", "step:redis"}) {
+            double seconds = Double.parseDouble(published.get(step));
+            assertTrue(seconds >= 0 && seconds < 0.2, "a fast fake rng and hasher, a local Redis: " + published);
+        }
+
+        FakeRngAndHasher.rngDelayMillis = 400; // under the 1 s read timeout of the tests: slow, not failing
+        await().atMost(PATIENCE).until(() -> step(key, "rng") > 0.35);
+        assertTrue(step(key, "sleep") < 0.3 && step(key, "hasher") < 0.2, "only the rng step grew: " + redis.hgetAll(key));
+    }
+
+    private double step(String key, String step) {
+        String seconds = redis.hget(key, "step:" + step);
+        return seconds == null ? 0 : Double.parseDouble(seconds);
+    }
+
+    @Test
     void theWorkerReusesItsRngConnectionAndRenewsItEveryReconnectInterval() {
         // rng-reconnect is 500ms in the test profile; loops take about 0.1 s (the sleep), so about 5 per connection
         FakeRngAndHasher.rngConnections.clear();
