@@ -356,12 +356,25 @@
     return range.getBoundingClientRect().width <= element.getBoundingClientRect().width + 0.01;
   }
 
-  // A new window size: new charts, with type to match (uPlot draws its axes on a canvas, with a fixed font).
+  // A new window size, or chart boxes that grow or shrink because rows came or went (the loop-step bars appear
+  // with the first workers): new charts of the boxes' size, with type to match (uPlot draws its axes on a canvas,
+  // with a fixed font, at the size it was made with; a box that shrinks under it would cut its time labels off).
   let resizeTimer = null;
-  window.addEventListener("resize", () => {
+  const madeFor = { speedBox: "", versionBox: "" };
+  function remakeCharts() {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => { makeSpeedChart(); makeVersionChart(); }, 100);
-  });
+    resizeTimer = setTimeout(() => {
+      const size = (id) => $(id).clientWidth + "x" + $(id).clientHeight;
+      if (size("speedBox") !== madeFor.speedBox) { madeFor.speedBox = size("speedBox"); makeSpeedChart(); }
+      if (size("versionBox") !== madeFor.versionBox) { madeFor.versionBox = size("versionBox"); makeVersionChart(); }
+    }, 100);
+  }
+  window.addEventListener("resize", remakeCharts);
+  if (window.ResizeObserver) {
+    const boxes = new ResizeObserver(remakeCharts);
+    boxes.observe($("speedBox"));
+    boxes.observe($("versionBox"));
+  }
 
   makeSpeedChart();
   makeVersionChart();
