@@ -29,7 +29,7 @@ final class RedisTls {
     }
 
     /** Verifies that the certificate names the host we connect to (Jedis does not by default). */
-    static SSLParameters verifyingHostName() {
+    private static SSLParameters verifyingHostName() {
         SSLParameters parameters = new SSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         return parameters;
