@@ -9,7 +9,7 @@
 # a build runs only the stages its target needs. How the layers stay cached: docs/images.md.
 
 ########## what the build reads: the reactor's poms, and the sources SERVICE needs ##########
-FROM maven:3.9-eclipse-temurin-21 AS sources
+FROM maven:3.9-eclipse-temurin-25 AS sources
 WORKDIR /src
 COPY . .
 # This stage re-runs on any change in the context, but what it hands on changes only when its inputs do, and
@@ -23,19 +23,23 @@ RUN mkdir /poms && cp -r mvnw .mvn /poms/ && find . -name pom.xml -not -path '*/
 ARG SERVICE
 RUN sh docker/module-sources.sh "$SERVICE" /srcs
 
-########## build: Maven wrapper on JDK 21 ##########
-FROM maven:3.9-eclipse-temurin-21 AS build
+########## build: Maven wrapper on JDK 25 (the bytecode is Java 17's, as on every other machine) ##########
+FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /build
 COPY --from=sources /poms/ ./
 COPY --from=sources /srcs/ ./
 # Downloads (Maven itself, plugins, dependencies) land in the cache mount and are reused by every later build of
 # every service: a code change downloads nothing.
+# aot-jar: the fast-jar's folders, but every class on the JVM's own class path, where the AOT cache can hold it
+# (ignored by modules that are not Quarkus applications).
 ARG SERVICE
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -ntp -pl "$SERVICE" -am package -DskipTests
+    ./mvnw -B -ntp -pl "$SERVICE" -am package -DskipTests -Dquarkus.package.jar.type=aot-jar
 
-########## run-time base: JRE 21, a numeric non-root user ##########
-FROM eclipse-temurin:21-jre AS jre
+########## run-time base: JRE 25, a numeric non-root user ##########
+# Java 25, not 21: its AOT cache and compact object headers make each service ready in about half the time with
+# less memory (measured in bench/results.md, "Idle cost"); Java 21 has neither.
+FROM eclipse-temurin:25-jre AS jre
 # uid 185 like Quarkus' own images, group 0 for OpenShift, so that Kubernetes' runAsNonRoot can check it.
 # The application files stay owned by root: read-only for it.
 RUN useradd --uid 185 --gid 0 --home-dir /deployments --no-create-home --shell /usr/sbin/nologin quarkus
@@ -62,16 +66,16 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmp
 ENTRYPOINT ["bash", "-c", "exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar /deployments/loadtest.jar \"$@\"", "--"]
 CMD ["--help"]
 
-########## a service (the default target): Quarkus fast-jar split into layers, least to most often changed ##########
+########## a service (the default target): Quarkus' jar split into layers, least to most often changed ##########
 FROM jre
 # Checks that the port can be bound, then execs the JVM (PID 1): see docker/entrypoint.sh.
 COPY docker/entrypoint.sh /usr/local/bin/dockercoins-entrypoint
+COPY docker/aot-training.sh /usr/local/bin/aot-training
 ARG SERVICE
 COPY --from=build /build/$SERVICE/target/quarkus-app/lib/ /deployments/lib/
 COPY --from=build /build/$SERVICE/target/quarkus-app/*.jar /deployments/
 COPY --from=build /build/$SERVICE/target/quarkus-app/app/ /deployments/app/
 COPY --from=build /build/$SERVICE/target/quarkus-app/quarkus/ /deployments/quarkus/
-USER 185
 # Inside its container every service listens on port 80, like the original (compose publishes webui on 8000,
 # rng on 8001, hasher on 8002; the worker's port serves only /q/health and /q/metrics). Non-root may bind it
 # where net.ipv4.ip_unprivileged_port_start is 0: Docker sets it in every container, Kubernetes pods need the
@@ -80,20 +84,29 @@ USER 185
 # port, and it exits before the healthcheck's start period ends (compose disables the check for it anyway).
 ENV QUARKUS_HTTP_PORT=80
 EXPOSE 80
-# The version a worker reports to the web UI (only the worker reads it): compose passes its TAG
-# (`TAG=v0.2 docker compose build worker` makes a worker that reports v0.2); plain `docker build`: dev.
-ARG WORKER_VERSION=dev
-ENV WORKER_VERSION=$WORKER_VERSION
-# JVM sized for a small container: heap = a share of the memory limit, serial GC (no GC threads, the smallest
-# footprint), C1 only (less JIT memory and start-up CPU, and no time spent optimising the report's run-once
-# code), small thread stacks, exit (and be restarted) on OutOfMemoryError; few malloc arenas.
-# JAVA_OPTS replaces these defaults, JAVA_OPTS_APPEND adds to them (e.g. -XX:MaxRAMPercentage=60).
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+# JVM sized for a small service that does a loop a second (why each flag: docs/images.md): heap = a share of the
+# memory limit, serial GC (no GC threads), C1 only and compiling early (a method
+# called once a loop would otherwise stay interpreted for minutes), compact object headers, the AOT cache mapped
+# where it was made for (its pages then stay shared between containers instead of being copied into each), small
+# thread stacks, exit (and be restarted) on OutOfMemoryError; few malloc arenas. The entrypoint adds the AOT cache.
+# JAVA_OPTS replaces these defaults (the AOT cache then goes unused if the flags no longer match it),
+# JAVA_OPTS_APPEND adds to them (e.g. -XX:MaxRAMPercentage=60).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05 -XX:+UseCompactObjectHeaders -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
     JAVA_OPTS_APPEND="" \
     MALLOC_ARENA_MAX=2
+# The AOT cache (JDK 24+): one training run of the service here, with the flags above (docker/aot-training.sh).
+RUN aot-training "$SERVICE"
+USER 185
+# The version a worker reports to the web UI (only the worker reads it): compose passes its TAG
+# (`TAG=v0.2 docker compose build worker` makes a worker that reports v0.2); plain `docker build`: dev.
+# After the training run, so that a new version reuses its cache.
+ARG WORKER_VERSION=dev
+ENV WORKER_VERSION=$WORKER_VERSION
 # Readiness over plain bash (the image has no curl or wget, and launching a JVM every few seconds
 # costs far more): HTTP/1.0 GET /q/health/ready on the local port, healthy only if the status is 200.
-HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
+# Every 30 s: each check is an exec that costs the machine far more than the service's own work (bench/results.md);
+# docker-compose.yml checks the services that others wait for every 10 s.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=60s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${QUARKUS_HTTP_PORT:-8080} && printf 'GET /q/health/ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && read -r -t 2 _ status _ <&3 && [ \"$status\" = 200 ]"]
 # The exit code is the JVM's (the report: 0 printed, 1 Redis unreachable, 2 odd data), or 1 from the port check.
 ENTRYPOINT ["dockercoins-entrypoint"]

@@ -31,6 +31,9 @@ if compgen -G '/deployments/lib/main/io.quarkus.quarkus-vertx-http-*.jar' >/dev/
     exit 1
   fi
 fi
+# The AOT cache the image's training run wrote (docker/aot-training.sh), when there is one.
+aot_cache=()
+if [[ -r /deployments/app.aot ]]; then aot_cache=(-XX:AOTCache=/deployments/app.aot); fi
 # JAVA_OPTS and JAVA_OPTS_APPEND unquoted on purpose: each holds several options.
 # shellcheck disable=SC2086
-exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar "$@"
+exec java "${aot_cache[@]}" $JAVA_OPTS $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar "$@"

@@ -81,6 +81,14 @@ t0=$SECONDS
 timeout 180 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fail "up -d"
 wait_healthy 120
 result "up -d until all healthy" "$((SECONDS - t0)) s"
+# Each JVM runs with the AOT cache its image was trained for (docker/aot-training.sh): the JVM maps the file only
+# when it accepts it, and a JVM that rejects it (flags or JDK that do not match) starts slower and says so.
+for s in rng hasher worker webui; do
+  c=$(compose ps -q "$s" | head -1)
+  docker exec "$c" grep -q /deployments/app.aot /proc/1/maps \
+    || fail "$s does not use its AOT cache: $(compose logs "$s" 2>&1 | grep -i -m2 'aot' | tr '\n' ' ')"
+done
+result "AOT cache in use (rng, hasher, worker, webui)" "ok"
 
 # --- 2. it mines -----------------------------------------------------------------------------------
 read -r h0 c0 < <(wait_hashes_above 0 60)

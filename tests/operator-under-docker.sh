@@ -13,14 +13,14 @@
 #
 # Environment: OPERATOR_IMAGE (default ${REGISTRY:-dockercoins-java}/operator:${TAG:-v0.1}, what
 # `docker compose --profile operator build operator` makes), OPERATOR_DOCKER_PROJECT (default dockercoins-operator:
-# names of its containers and network), OPERATOR_DOCKER_JRE (default eclipse-temurin:21-jre, runs the mock server).
+# names of its containers and network), OPERATOR_DOCKER_JRE (default eclipse-temurin:25-jre, runs the mock server).
 # Everything it starts is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/usr/bin:$PATH
 P=${OPERATOR_DOCKER_PROJECT:-dockercoins-operator}
 IMAGE=${OPERATOR_IMAGE:-${REGISTRY:-dockercoins-java}/operator:${TAG:-v0.1}}
-JRE=${OPERATOR_DOCKER_JRE:-eclipse-temurin:21-jre}
+JRE=${OPERATOR_DOCKER_JRE:-eclipse-temurin:25-jre}
 NS=coins
 
 log() { printf '[operator-under-docker] %s\n' "$*" >&2; }
