@@ -37,8 +37,8 @@ RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -ntp -pl "$SERVICE" -am package -DskipTests -Dquarkus.package.jar.type=aot-jar
 
 ########## run-time base: JRE 25, a numeric non-root user ##########
-# Java 25, not 21: its AOT cache and compact object headers make each service ready in about half the time with
-# less memory (measured in bench/results.md, "Idle cost"); Java 21 has neither.
+# Java 25, not 21: its AOT cache and compact object headers make each service ready sooner with less memory
+# (measured in bench/results.md, "Idle cost"); Java 21 has neither.
 FROM eclipse-temurin:25-jre AS jre
 # uid 185 like Quarkus' own images, group 0 for OpenShift, so that Kubernetes' runAsNonRoot can check it.
 # The application files stay owned by root: read-only for it.

@@ -49,23 +49,8 @@ dc_before_cleanup() { (($1 == 0)) || log "stopped on an error (exit $1)"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 containers() { docker ps -q --filter "label=com.docker.compose.project=$PROJECT" "$@"; }
 service_containers() { containers --filter "label=com.docker.compose.service=$1"; }
-cid() { docker inspect -f '{{.Id}}' "$1"; }
-# CPU nanoseconds used so far by one container (cgroup v1 cgroupfs or systemd, or v2)
-cpu_ns() {   # $1: a full container id (or a name)
-  local id=$1; [[ ${#id} == 64 ]] || id=$(cid "$1")
-  local f
-  for f in /sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage /sys/fs/cgroup/cpuacct/system.slice/docker-$id.scope/cpuacct.usage \
-           /sys/fs/cgroup/cpu,cpuacct/docker/$id/cpuacct.usage; do
-    [[ -r $f ]] && { cat "$f"; return; }
-  done
-  for f in /sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat /sys/fs/cgroup/docker/$id/cpu.stat; do
-    [[ -r $f ]] && { awk '/^usage_usec/ {print $2 * 1000}' "$f"; return; }
-  done
-  docker exec "$1" sh -c 'cat /sys/fs/cgroup/cpuacct/cpuacct.usage 2>/dev/null || awk "/^usage_usec/{print \$2*1000}" /sys/fs/cgroup/cpu.stat'
-}
-# busy CPU-seconds of the whole machine so far (/proc/stat: all but idle and iowait)
-machine_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
-cpu_all_ns() { local t=0 c; for c in $(docker inspect -f '{{.Id}}' $(containers)); do t=$((t + $(cpu_ns "$c"))); done; echo $t; }
+HZ=$(getconf CLK_TCK)
+cpu_all_ns() { local t=0 c; for c in $(docker inspect -f '{{.Id}}' $(containers)); do t=$((t + $(container_cpu_ns "$c"))); done; echo $t; }
 rss_mib() { docker exec "$1" cat /proc/1/status | awk '/^VmRSS/ {printf "%.0f", $2 / 1024}'; }
 cgmem_mib() { docker stats --no-stream --format '{{.MemUsage}}' "$1" | awk '{print $1}'; }
 # hashes and now from webui's /json
@@ -75,10 +60,10 @@ hashes_now() { json | python3 -c 'import json,sys; d=json.load(sys.stdin); print
 # container of the project and those of the whole machine during the same window: prints "rate cpu machine"
 measure() {
   local secs=$1 h1 t1 h2 t2 c1 c2 m1 m2
-  c1=$(cpu_all_ns); m1=$(machine_s); read -r h1 t1 < <(hashes_now)
+  c1=$(cpu_all_ns); m1=$(machine_ticks); read -r h1 t1 < <(hashes_now)
   sleep "$secs"
-  c2=$(cpu_all_ns); m2=$(machine_s); read -r h2 t2 < <(hashes_now)
-  python3 -c "print('%.1f %.2f %.2f' % (($h2-$h1)/($t2-$t1), ($c2-$c1)/1e9, $m2-$m1))"
+  c2=$(cpu_all_ns); m2=$(machine_ticks); read -r h2 t2 < <(hashes_now)
+  python3 -c "print('%.1f %.2f %.2f' % (($h2-$h1)/($t2-$t1), ($c2-$c1)/1e9, ($m2-$m1)/$HZ))"
 }
 # every container of the project has been healthy at least once (or has no healthcheck), at most $1 s
 # (not tests/lib.sh's wait_healthy, which fails on the first unhealthy check).
@@ -111,22 +96,14 @@ workers() {
   wait_seen_healthy 240 || log "measuring anyway: the rate shows what the workers that run do"
   sleep 4   # a worker's first report reaches Redis after ~1 s; let the rate settle
 }
-ip_of() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
-# seconds from `docker start` to the first 200 of /q/health/ready (polled from the host every 50 ms),
-# and what Quarkus logged ("started in X.XXXs")
+# seconds from `docker start` to the first 200 of /q/health/ready, and what Quarkus logged ("started in X.XXXs")
 startup() {
-  local c=$1 t0 t1 ip started
+  local c=$1 t0 ready started
   docker stop -t 10 "$c" >/dev/null
-  t0=$(date +%s.%N)
-  docker start "$c" >/dev/null
-  ip=$(ip_of "$c")
-  for _ in $(seq 1 2400); do   # at most ~2 minutes
-    if curl -sf --max-time 1 -o /dev/null "http://$ip:80/q/health/ready"; then break; fi
-    sleep 0.05
-  done
-  t1=$(date +%s.%N)
-  started=$(docker logs --since "${t0%.*}" "$c" 2>&1 | grep -o 'started in [0-9.]*s' | tail -1 | grep -o '[0-9.]\+' || true)
-  python3 -c "print('%.1f s (%s)' % ($t1-$t0, '${started:+$started s}' or '-'))"
+  t0=$(date +%s)
+  ready=$(ready_after_start "$c")
+  started=$(docker logs --since "$t0" "$c" 2>&1 | grep -o 'started in [0-9.]*s' | tail -1 | grep -o '[0-9.]\+' || true)
+  echo "$ready s (${started:-"-"}${started:+ s})"
 }
 rng_served() { # requests served by one rng container (its Prometheus counter of bytes / 32)
   docker exec "$1" bash -c 'exec 3<>/dev/tcp/127.0.0.1/80 && printf "GET /q/metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' \

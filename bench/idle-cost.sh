@@ -34,25 +34,7 @@ DC_DOWN_ARGS=(-f docker-compose.yml)
 quiet() { local out; out=$("$@" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }; }
 containers() { docker ps -q --filter "label=com.docker.compose.project=$DC_PROJECT" "$@"; }
 of_service() { containers --filter "label=com.docker.compose.service=$1"; }
-# busy jiffies of the whole machine: user nice system irq softirq steal (not idle, not iowait)
-machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
-# CPU nanoseconds of every container of the project (cgroup v1 or v2)
-containers_ns() {
-  local t=0 id f v
-  for id in $(docker inspect -f '{{.Id}}' $(containers)); do
-    v=""
-    for f in /sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage /sys/fs/cgroup/cpuacct/system.slice/docker-$id.scope/cpuacct.usage; do
-      [[ -r $f ]] && { v=$(<"$f"); break; }
-    done
-    if [[ -z $v ]]; then
-      for f in /sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat /sys/fs/cgroup/docker/$id/cpu.stat; do
-        [[ -r $f ]] && { v=$(awk '/^usage_usec/ {print $2 * 1000}' "$f"); break; }
-      done
-    fi
-    t=$((t + ${v:-0}))
-  done
-  echo $t
-}
+containers_ns() { local t=0 id; for id in $(docker inspect -f '{{.Id}}' $(containers)); do t=$((t + $(container_cpu_ns "$id"))); done; echo $t; }
 # utime+stime ticks of the processes whose command name matches $1 (dockerd, containerd, containerd-shim...)
 proc_ticks() {
   local t=0 p
@@ -71,19 +53,7 @@ rss_service() {   # "VmRSS (private)" in MiB, the mean over the service's contai
   for c in $(of_service "$1"); do read -r vm anon < <(rss_of "$c"); t=$((t + vm)); a=$((a + anon)); n=$((n + 1)); done
   ((n > 0)) && echo "$((t / n / 1024)) ($((a / n / 1024)))" || echo -
 }
-# seconds from `docker start` to the first 200 of /q/health/ready on the container's address
-startup() {
-  local c=$1 t0 ip
-  docker stop -t 10 "$c" >/dev/null
-  t0=$(date +%s.%N)
-  docker start "$c" >/dev/null
-  ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c")
-  for _ in $(seq 1 1200); do
-    curl -sf --max-time 1 -o /dev/null "http://$ip:80/q/health/ready" && break
-    sleep 0.05
-  done
-  python3 -c "print('%.1f' % ($(date +%s.%N) - $t0))"
-}
+startup() { docker stop -t 10 "$1" >/dev/null; ready_after_start "$1"; }
 # every container running, and healthy where its healthcheck has run (a lever may space the workers' checks out)
 wait_running() {
   local deadline=$((SECONDS + 240))

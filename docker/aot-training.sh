@@ -3,8 +3,8 @@
 # run-time image itself (a cache is only valid for the JVM that made it), the service is started once with the
 # image's JAVA_OPTS, sent the requests it serves in the app, and stopped; the JVM then writes
 # /deployments/app.aot: the classes it loaded, already parsed and linked, and the profiles of the methods it ran.
-# docker/entrypoint.sh passes -XX:AOTCache when that file is there: the service is ready in about half the time,
-# with less memory of its own (bench/results.md). Without the file, or on a JVM that cannot use it (other flags,
+# docker/entrypoint.sh passes -XX:AOTCache when that file is there: the service is ready sooner, with less memory
+# of its own (measured in bench/results.md). Without the file, or on a JVM that cannot use it (other flags,
 # another JDK), the JVM starts as it would have without it.
 #
 #   aot-training <service>      # rng, hasher, worker, webui; any other name (report, operator): nothing to do

@@ -15,7 +15,8 @@
 #   - log (to stderr, with the seconds since the start), fail (log, compose ps and the last logs, exit 1);
 #   - on exit, the project is removed with its volumes (`down -v --remove-orphans`; DC_DOWN_ARGS adds compose
 #     options such as -f files, dc_before_cleanup runs first if the script defines it); Ctrl-C exits 130.
-# Helpers: ports_free, image_of, json_hashes, wait_mining, health_states, wait_healthy.
+# Helpers: ports_free, image_of, json_hashes, wait_mining, health_states, wait_healthy; for the benchmarks,
+# container_cpu_ns, machine_ticks and ready_after_start.
 
 dc_init() {
   DC_NAME=$1
@@ -102,4 +103,37 @@ wait_healthy() {
     ((SECONDS < deadline)) || fail "not all healthy within ${timeout}s: $(tr '\n' ' ' <<<"${states:-no containers}")"
     sleep 2
   done
+}
+
+# CPU nanoseconds one container has used so far, from its cgroup (v1 with the cgroupfs or systemd driver, or v2;
+# else from inside it); $1: its full id or its name.
+container_cpu_ns() {
+  local id=$1 f
+  [[ ${#id} == 64 ]] || id=$(docker inspect -f '{{.Id}}' "$1")
+  for f in /sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage /sys/fs/cgroup/cpuacct/system.slice/docker-$id.scope/cpuacct.usage \
+           /sys/fs/cgroup/cpu,cpuacct/docker/$id/cpuacct.usage; do
+    [[ -r $f ]] && { cat "$f"; return; }
+  done
+  for f in /sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat /sys/fs/cgroup/docker/$id/cpu.stat; do
+    [[ -r $f ]] && { awk '/^usage_usec/ {print $2 * 1000}' "$f"; return; }
+  done
+  docker exec "$1" sh -c 'cat /sys/fs/cgroup/cpuacct/cpuacct.usage 2>/dev/null || awk "/^usage_usec/{print \$2*1000}" /sys/fs/cgroup/cpu.stat'
+}
+
+# Busy clock ticks of the whole machine so far (/proc/stat: user nice system irq softirq steal, not idle or
+# iowait); `getconf CLK_TCK` of them make a CPU-second.
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+
+# Seconds from `docker start` of a stopped container ($1) to the first 200 of /q/health/ready on its address,
+# polled every 50 ms for at most about 2 minutes.
+ready_after_start() {
+  local t0 ip
+  t0=$(date +%s.%N)
+  docker start "$1" >/dev/null
+  ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1")
+  for _ in $(seq 1 2400); do
+    curl -sf --max-time 1 -o /dev/null "http://$ip:80/q/health/ready" && break
+    sleep 0.05
+  done
+  python3 -c "print('%.1f' % ($(date +%s.%N) - $t0))"
 }

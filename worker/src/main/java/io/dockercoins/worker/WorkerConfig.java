@@ -35,8 +35,8 @@ public interface WorkerConfig {
      * {@code Connection: close}). A new connection is a new choice among the rng instances (DNS round robin
      * under Compose, the Service under Kubernetes), so added rng instances get work within about this long;
      * reusing it in between saves a TCP handshake and a connection set-up on both sides per loop (most of the
-     * stack's CPU per hash when the delays are 0, and a tenth of the machine's CPU at ten workers with a new
-     * connection every second: bench/results.md). 0: a new connection for every call, as the original's
+     * stack's CPU per hash when the delays are 0, and measurably more of the machine's CPU at ten workers with a
+     * new connection every second: bench/results.md). 0: a new connection for every call, as the original's
      * {@code requests.get()}.
      */
     @WithDefault("5s")
