@@ -72,13 +72,13 @@ ports_free
 if [[ ${SMOKE_SKIP_BUILD:-0} != 1 ]]; then
   log "building the images"
   t0=$SECONDS
-  compose build >/dev/null || fail "build"
+  quiet compose build || fail "build"
   result "build (all images)" "$((SECONDS - t0)) s"
 fi
 
 log "starting the app (1 worker)"
 t0=$SECONDS
-timeout 180 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fail "up -d"
+quiet timeout 180 "${COMPOSE[@]}" up -d || fail "up -d"
 wait_healthy 120
 result "up -d until all healthy" "$((SECONDS - t0)) s"
 # Each JVM runs with the AOT cache its image was trained for (docker/aot-training.sh): the JVM maps the file only
@@ -110,7 +110,7 @@ in_range "$rate1" 2.5 4.0 || fail "1 worker should give about 3.3 hashes/s, got 
 
 # --- 4. ten workers: the ceiling and the latency contrast ------------------------------------------
 log "scaling the worker to 10"
-timeout 180 "${COMPOSE[@]}" up -d --scale worker=10 >/dev/null 2>&1 || fail "up -d --scale worker=10"
+quiet timeout 180 "${COMPOSE[@]}" up -d --scale worker=10 || fail "up -d --scale worker=10"
 wait_healthy 120
 sleep 5 # let the new workers get into rng's line
 rate10=$(measure_rate)
@@ -137,17 +137,17 @@ done
 read -r hk ck _ < <(read_json) || fail "/json did not answer"
 log "stop (the workers write their last count on SIGTERM) at hashes=$hk coins=$ck, down, up"
 t0=$SECONDS
-timeout 90 "${COMPOSE[@]}" stop >/dev/null 2>&1 || fail "stop"
+quiet timeout 90 "${COMPOSE[@]}" stop || fail "stop"
 result "stop, 10 workers (the whole app)" "$((SECONDS - t0)) s"
-timeout 90 "${COMPOSE[@]}" down >/dev/null 2>&1 || fail "down"
-timeout 180 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fail "up -d after down"
+quiet timeout 90 "${COMPOSE[@]}" down || fail "down"
+quiet timeout 180 "${COMPOSE[@]}" up -d || fail "up -d after down"
 wait_healthy 120
 read -r h c _ < <(read_json) || fail "/json did not answer"
 ((hk > 0 && h >= hk && c >= ck)) || fail "counter not kept: before down hashes=$hk coins=$ck, after up hashes=$h coins=$c"
 result "kept across down/up" "ok (hashes $hk -> $h, coins $ck -> $c)"
 
 # --- 6. down -v wipes them (done again by the trap) ------------------------------------------------
-timeout 90 "${COMPOSE[@]}" down -v >/dev/null 2>&1 || fail "down -v"
+quiet timeout 90 "${COMPOSE[@]}" down -v || fail "down -v"
 if docker volume inspect "${PROJECT}_redis-data" >/dev/null 2>&1; then fail "down -v left the volume"; fi
 result "down -v removes the volume" "ok"
 

@@ -15,9 +15,9 @@ COMPOSE+=(-f docker-compose.yml -f docker-compose.tls.yml)
 
 compose down -v --remove-orphans >/dev/null 2>&1 || true
 ports_free
-if [[ ${TLS_SKIP_BUILD:-0} != 1 ]]; then timeout 1800 "${COMPOSE[@]}" build >/dev/null || fail "build"; fi
+if [[ ${TLS_SKIP_BUILD:-0} != 1 ]]; then quiet timeout 1800 "${COMPOSE[@]}" build || fail "build"; fi
 log "starting the app against a TLS-only Redis"
-timeout 300 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fail "up -d"
+quiet timeout 300 "${COMPOSE[@]}" up -d || fail "up -d"
 wait_healthy 240
 wait_mining 120 "no mining over TLS within 120 s"
 h1=$(json_hashes); sleep 4; h2=$(json_hashes)

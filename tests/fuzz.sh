@@ -18,10 +18,10 @@ compose down -v --remove-orphans >/dev/null 2>&1 || true
 ports_free
 if [[ ${FUZZ_SKIP_BUILD:-0} != 1 ]]; then
   log "building the images"
-  timeout 1800 "${COMPOSE[@]}" build >/dev/null || fail "build"
+  quiet timeout 1800 "${COMPOSE[@]}" build || fail "build"
 fi
 log "starting the app (1 worker)"
-timeout 300 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fail "up -d"
+quiet timeout 300 "${COMPOSE[@]}" up -d || fail "up -d"
 wait_mining 240 "the app did not start mining within 240 s"
 for port in "$DOCKERCOINS_RNG_PORT" "$DOCKERCOINS_HASHER_PORT"; do
   curl -fsS --max-time 10 -o /dev/null "http://localhost:$port/q/health/ready" || fail "port $port not ready"

@@ -23,9 +23,9 @@ ROWS=()
 row() { ROWS+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")"); }
 
 compose down -v --remove-orphans >/dev/null 2>&1 || true
-if [[ ${HARDEN_SKIP_BUILD:-0} != 1 ]]; then timeout 1800 "${COMPOSE[@]}" build >/dev/null || fail "build"; fi
+if [[ ${HARDEN_SKIP_BUILD:-0} != 1 ]]; then quiet timeout 1800 "${COMPOSE[@]}" build || fail "build"; fi
 log "starting the app with REDIS_PASSWORD set"
-timeout 300 "${COMPOSE[@]}" up -d >/dev/null 2>&1 || fail "up -d"
+quiet timeout 300 "${COMPOSE[@]}" up -d || fail "up -d"
 
 wait_mining 240 "no mining with a Redis password within 240 s"
 h1=$(json_hashes); sleep 4; h2=$(json_hashes)

@@ -15,7 +15,7 @@
 #   - log (to stderr, with the seconds since the start), fail (log, compose ps and the last logs, exit 1);
 #   - on exit, the project is removed with its volumes (`down -v --remove-orphans`; DC_DOWN_ARGS adds compose
 #     options such as -f files, dc_before_cleanup runs first if the script defines it); Ctrl-C exits 130.
-# Helpers: ports_free, image_of, json_hashes, wait_mining, health_states, wait_healthy; for the benchmarks,
+# Helpers: quiet, ports_free, image_of, json_hashes, wait_mining, health_states, wait_healthy; for the benchmarks,
 # container_cpu_ns, machine_ticks and ready_after_start.
 
 dc_init() {
@@ -52,6 +52,20 @@ dc_cleanup() {
   log "cleaning up (down -v)"
   timeout 120 "${COMPOSE[@]}" "${DC_DOWN_ARGS[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
   exit "$rc"
+}
+
+# Runs a command with its output set aside, and prints the last 40 lines of it only if it fails, so that a quiet
+# step never fails without saying why; returns the command's status. E.g. quiet compose build || fail "build".
+quiet() {
+  local out rc=0
+  out=$(mktemp)
+  "$@" >"$out" 2>&1 || rc=$?
+  if ((rc != 0)); then
+    printf '%s\n' "---- '$*' exited $rc; its last lines:" >&2
+    tail -n 40 "$out" >&2
+  fi
+  rm -f "$out"
+  return "$rc"
 }
 
 # Fails if one of the host ports the app publishes is taken (another copy of the app, another developer's).

@@ -28,9 +28,9 @@ fail() { log "FAIL: $*"; docker logs --tail 40 "$P-operator" >&2 2>/dev/null || 
 
 docker info >/dev/null 2>&1 || { log "Docker is not running"; exit 1; }
 docker image inspect "$IMAGE" >/dev/null 2>&1 || { log "no image $IMAGE: docker compose --profile operator build operator"; exit 1; }
-[[ -d operator/target/test-classes ]] || { log "operator/target/test-classes missing: ./mvnw -B -ntp -pl operator -am verify"; exit 1; }
-./mvnw -B -q -ntp -o -pl operator dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/test-classpath.txt >/dev/null
+# The test classes and their classpath (test-classpath.txt) are what the operator's build leaves in target/.
+[[ -d operator/target/test-classes && -s operator/target/test-classpath.txt ]] \
+  || { log "operator/target/test-classes or test-classpath.txt missing: ./mvnw -B -ntp -pl operator -am verify"; exit 1; }
 
 cleanup() {
   docker rm -f "$P-operator" "$P-apiserver" >/dev/null 2>&1 || true
