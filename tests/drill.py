@@ -29,7 +29,7 @@ import threading
 import time
 
 from stack import (COMPOSE, HASHER_PORT, REGISTRY, RNG_PORT, START, TAG, WEBUI_PORT, Abort, container_ids, logger,
-                   run)
+                   parse_runs, run)
 from stack import inspect as inspect_containers
 
 PROJECT = os.environ.get("DRILL_PROJECT", "dc-drill")
@@ -211,69 +211,6 @@ class LogKeeper(threading.Thread):
 
 # ---------------------------------------------------------------------------------------------------------------
 # The ledger: what every worker container wrote, from its log.
-
-UNITS = re.compile(r"\[HashCounter\] (\d+) units of work done")
-KEEPING = re.compile(r"keeping (\d+) loops and (\d+) coins for later")
-LOST = re.compile(r"Could not write to Redis on shutdown .*: (\d+) loops and (\d+) coins are lost")
-STARTED = re.compile(r"\[(?:io\.)?quarkus\] .* started in ")
-COIN = re.compile(r"\[CoinMiner\] Coin found: ")
-DUP = "We already had that coin"
-DROPPED = "Wallet backlog full, dropping coin"
-LATE = "did not finish in time"
-OTHER_MINER = re.compile(r"\[CoinMiner\] .*(unavailable .*retrying in)")
-
-
-def parse_runs(text):
-    runs = []
-    run_ = None
-    pending = None
-
-    def new_run():
-        return dict(written=0, writes=0, failed_writes=0, coins=0, dups=0, lost_loops=0, lost_coins=0, dropped=0, late=0)
-
-    for line in text.splitlines():
-        if STARTED.search(line):
-            if run_ is not None and pending is not None:
-                run_["written"] += pending
-            pending = None
-            run_ = new_run()
-            runs.append(run_)
-            continue
-        if run_ is None:
-            continue
-        m = UNITS.search(line)
-        if m:
-            if pending is not None:
-                run_["written"] += pending
-            pending = int(m.group(1))
-            run_["writes"] += 1
-            continue
-        m = KEEPING.search(line) or LOST.search(line)
-        if m:
-            if pending is not None:  # the write just logged failed
-                run_["failed_writes"] += 1
-            pending = None
-            if LOST.search(line):
-                run_["lost_loops"] += int(m.group(1))
-                run_["lost_coins"] += int(m.group(2))
-            continue
-        if COIN.search(line) or OTHER_MINER.search(line) or DUP in line:
-            if pending is not None:  # the miner went on: the write succeeded
-                run_["written"] += pending
-                pending = None
-            if COIN.search(line):
-                run_["coins"] += 1
-            if DUP in line:
-                run_["dups"] += 1
-            continue
-        if DROPPED in line:
-            run_["dropped"] += 1
-        if LATE in line:
-            run_["late"] += 1
-    if run_ is not None and pending is not None:
-        run_["written"] += pending
-    return runs
-
 
 def container_logs():
     """cid -> list of runs, from the most complete copy of each container's log."""

@@ -2,6 +2,7 @@
 tests/lib.sh): the host ports and images from the same environment variables, the compose command, logging
 with the seconds since the start, and the Docker calls both make. Python 3 stdlib only."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,3 +57,71 @@ def inspect(cids, fmt):
         return []
     return [line.split() for line in run(["docker", "inspect", "-f", fmt] + list(cids), timeout=30, check=False).splitlines()
             if line.strip()]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A worker's log as a ledger (tests/drill.py under Compose, tests/k8s-walkthrough.py on a cluster): each
+# "N units of work done, updating hash counter" line is one INCRBY of N; it failed if the miner's next line says
+# "keeping N loops" (or "Could not write to Redis on shutdown"), else it succeeded.
+
+UNITS = re.compile(r"\[HashCounter\] (\d+) units of work done")
+KEEPING = re.compile(r"keeping (\d+) loops and (\d+) coins for later")
+LOST = re.compile(r"Could not write to Redis on shutdown .*: (\d+) loops and (\d+) coins are lost")
+STARTED = re.compile(r"\[(?:io\.)?quarkus\] .* started in ")
+COIN = re.compile(r"\[CoinMiner\] Coin found: ")
+DUP = "We already had that coin"
+DROPPED = "Wallet backlog full, dropping coin"
+LATE = "did not finish in time"
+OTHER_MINER = re.compile(r"\[CoinMiner\] .*(unavailable .*retrying in)")
+
+
+def parse_runs(text):
+    runs = []
+    run_ = None
+    pending = None
+
+    def new_run():
+        return dict(written=0, writes=0, failed_writes=0, coins=0, dups=0, lost_loops=0, lost_coins=0, dropped=0, late=0)
+
+    for line in text.splitlines():
+        if STARTED.search(line):
+            if run_ is not None and pending is not None:
+                run_["written"] += pending
+            pending = None
+            run_ = new_run()
+            runs.append(run_)
+            continue
+        if run_ is None:
+            continue
+        m = UNITS.search(line)
+        if m:
+            if pending is not None:
+                run_["written"] += pending
+            pending = int(m.group(1))
+            run_["writes"] += 1
+            continue
+        m = KEEPING.search(line) or LOST.search(line)
+        if m:
+            if pending is not None:  # the write just logged failed
+                run_["failed_writes"] += 1
+            pending = None
+            if LOST.search(line):
+                run_["lost_loops"] += int(m.group(1))
+                run_["lost_coins"] += int(m.group(2))
+            continue
+        if COIN.search(line) or OTHER_MINER.search(line) or DUP in line:
+            if pending is not None:  # the miner went on: the write succeeded
+                run_["written"] += pending
+                pending = None
+            if COIN.search(line):
+                run_["coins"] += 1
+            if DUP in line:
+                run_["dups"] += 1
+            continue
+        if DROPPED in line:
+            run_["dropped"] += 1
+        if LATE in line:
+            run_["late"] += 1
+    if run_ is not None and pending is not None:
+        run_["written"] += pending
+    return runs
