@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the cluster's programs from their Go modules (tests/cluster/go.mod pins every version) into the build cache,
-# static, with the version Kubernetes' own build stamps into them: the Kubernetes components and kubectl, the tools
-# beside kubectl (stern), the add-ons that run as pods (CoreDNS, metrics-server, the volume provisioner) and the
-# cluster's helpers of cmd/ (pause, nodenet). Prints the folder. A second run with nothing changed builds nothing.
+# Builds the cluster's programs from their Go modules (tests/cluster/go.mod and modules/*/go.mod pin every version) into
+# the build cache, static, with the version Kubernetes' own build stamps into them: the Kubernetes components and
+# kubectl, the tools beside kubectl (stern), the add-ons that run as pods (CoreDNS, metrics-server, the volume
+# provisioner, kube-router's network policies, Prometheus, prometheus-adapter) and the cluster's helpers of cmd/ (pause,
+# nodenet). Prints the folder. A second run with nothing changed builds nothing.
 #
 #   tests/cluster/build.sh              (up.sh runs it)
 set -euo pipefail
@@ -25,6 +26,8 @@ PROGRAMS=(
   ./cmd/pause
   ./cmd/nodenet
 )
+# Programs built against other versions of the Kubernetes libraries than ../go.mod's: a module each, under modules/.
+MODULES=(prometheus prometheus-adapter kube-router)
 # What `kubectl version` and the nodes report; without it they say v0.0.0 (Kubernetes' hack/lib/version.sh).
 minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
 ldflags="-s -w"
@@ -36,8 +39,15 @@ done
 cl_log "building Kubernetes $K8S_VERSION and the cluster's programs into $BIN_DIR (the first time: several minutes)"
 rm -rf "$BIN_DIR.part" && mkdir -p "$BIN_DIR.part"
 t0=$SECONDS
-(cd "$CLUSTER_DIR" && CGO_ENABLED=0 go build -trimpath -tags selinux,notest,grpcnotrace,providerless \
-   -ldflags "$ldflags" -o "$BIN_DIR.part/" "${PROGRAMS[@]}") || cl_die "go build failed (above)"
+build() { # module folder, packages
+  local dir=$1; shift
+  (cd "$CLUSTER_DIR/$dir" && CGO_ENABLED=0 go build -trimpath -tags selinux,notest,grpcnotrace,providerless \
+     -ldflags "$ldflags" -o "$BIN_DIR.part/" "$@") || cl_die "go build in tests/cluster/$dir failed (above)"
+}
+build . "${PROGRAMS[@]}"
+for module in "${MODULES[@]}"; do build "modules/$module" tool; done
+# Named after what they are, not after their main package's folder.
+mv "$BIN_DIR.part/adapter" "$BIN_DIR.part/prometheus-adapter"
 touch "$BIN_DIR.part/.complete"
 rm -rf "$BIN_DIR" && mv "$BIN_DIR.part" "$BIN_DIR"
 cl_log "built in $((SECONDS - t0)) s: $(cd "$BIN_DIR" && ls | tr '\n' ' ')"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The cluster's images, built into this machine's Docker: the node image (node/), and one image FROM scratch for each
-# program that runs as a pod (pause, CoreDNS, metrics-server, the volume provisioner), holding its static binary. An
-# image whose inputs did not change is not built again. Then the project's images that are missing are built with
+# The cluster's images, built into this machine's Docker: the node image (node/) and the load-testing pod's
+# (loadtester/), and one image for each program that runs as a pod (pause, CoreDNS, metrics-server, the volume
+# provisioner, kube-router, Prometheus, prometheus-adapter): its static binary FROM scratch, or in the folder's
+# Dockerfile named after it. An image whose inputs did not change is not built again. Then the project's images that are missing are built with
 # the compose file, as a learner would.
 #
 #   tests/cluster/images.sh              (up.sh runs it, after build.sh)
@@ -11,20 +12,28 @@ source "$(dirname "$0")/lib.sh"
 # built IMAGE INPUT-HASH: whether IMAGE exists, made from inputs of that hash.
 built() { [[ $(docker image inspect -f '{{index .Config.Labels "io.dockercoins.inputs"}}' "$1" 2>/dev/null) == "$2" ]]; }
 
-if ! built "$NODE_IMAGE" "${NODE_IMAGE##*:}"; then
-  cl_log "building the node image $NODE_IMAGE (Debian's containerd, runc, CNI plugins, etcd)"
-  quiet docker build --label "io.dockercoins.inputs=${NODE_IMAGE##*:}" -t "$NODE_IMAGE" "$CLUSTER_DIR/node" \
-    || cl_die "the node image did not build (debian:bookworm is needed: ../shared/tools/local-base-images here, docker pull elsewhere)"
-fi
+for image in "$NODE_IMAGE" "$LOADTESTER_IMAGE"; do
+  folder=${image#*/}; folder=${folder%%:*}
+  built "$image" "${image##*:}" && continue
+  cl_log "building $image (Debian packages)"
+  quiet docker build --label "io.dockercoins.inputs=${image##*:}" -t "$image" "$CLUSTER_DIR/$folder" \
+    || cl_die "$image did not build (debian:bookworm is needed: ../shared/tools/local-base-images here, docker pull elsewhere)"
+done
+docker tag "$LOADTESTER_IMAGE" dockercoins-cluster/loadtester:latest
 
-for image in "${CLUSTER_IMAGES[@]}"; do
+for image in "${PROGRAM_IMAGES[@]}"; do
   program=${image#*/}; program=${program%%:*}
-  sum=$(sha256sum "$BIN_DIR/$program" | cut -c1-16)
-  built "$image" "$sum" && continue
   context=$(mktemp -d)
   cp "$BIN_DIR/$program" "$context/"
-  printf 'FROM scratch\nCOPY %s /%s\nENTRYPOINT ["/%s"]\n' "$program" "$program" "$program" >"$context/Dockerfile"
-  quiet docker build --label "io.dockercoins.inputs=$sum" -t "$image" "$context" || cl_die "the image $image did not build"
+  if [[ -f $CLUSTER_DIR/$program/Dockerfile ]]; then
+    cp "$CLUSTER_DIR/$program/Dockerfile" "$context/"
+  else
+    printf 'FROM scratch\nCOPY %s /usr/bin/%s\nENTRYPOINT ["/usr/bin/%s"]\n' "$program" "$program" "$program" >"$context/Dockerfile"
+  fi
+  sum=$(cat "$context"/* | sha256sum | cut -c1-16)
+  if ! built "$image" "$sum"; then
+    quiet docker build --label "io.dockercoins.inputs=$sum" -t "$image" "$context" || cl_die "the image $image did not build"
+  fi
   rm -rf "$context"
 done
 

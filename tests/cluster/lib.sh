@@ -66,12 +66,18 @@ cl_component_failed() { # node component what-happened
 
 # Where the built programs are: one folder per Kubernetes version and hash of everything the build reads (the
 # module, the helpers' sources, build.sh), so a change to any of them builds anew and an unchanged tree never does.
-BIN_DIR=$CLUSTER_CACHE/bin/$K8S_VERSION-$(cd "$CLUSTER_DIR" && cat go.mod go.sum build.sh $(find cmd -type f | sort) | sha256sum | cut -c1-12)
+BIN_DIR=$CLUSTER_CACHE/bin/$K8S_VERSION-$(cd "$CLUSTER_DIR" && cat build.sh $(find go.mod go.sum cmd modules -type f | sort) | sha256sum | cut -c1-12)
 KUBECTL=$BIN_DIR/kubectl
-# The cluster's own images carry the build's name as their tag; the node image a hash of node/.
+# The cluster's own images: one per program that runs as a pod, FROM scratch (or from the Dockerfile of a folder
+# named after it, for one that needs more than its binary), tagged with the build's name; and two
+# built from a folder of their own, tagged with its hash: the node image (node/) and the load-testing pod
+# (loadtester/, also the scenarios' probe pods; also tagged latest, for `kubectl run --image=dockercoins-cluster/loadtester`).
 IMAGE_TAG=${BIN_DIR##*/}
-NODE_IMAGE=dockercoins-cluster/node:$(cat "$CLUSTER_DIR"/node/* | sha256sum | cut -c1-12)
-CLUSTER_IMAGES=(dockercoins-cluster/{pause,coredns,metrics-server,hostpath-provisioner}:"$IMAGE_TAG")
+folder_hash() { cat "$CLUSTER_DIR/$1"/* | sha256sum | cut -c1-12; }
+PROGRAM_IMAGES=(dockercoins-cluster/{pause,coredns,metrics-server,hostpath-provisioner,kube-router,prometheus,prometheus-adapter}:"$IMAGE_TAG")
+NODE_IMAGE=dockercoins-cluster/node:$(folder_hash node)
+LOADTESTER_IMAGE=dockercoins-cluster/loadtester:$(folder_hash loadtester)
+CLUSTER_IMAGES=("${PROGRAM_IMAGES[@]}" "$LOADTESTER_IMAGE" dockercoins-cluster/loadtester:latest)
 # The project's images, in every node and in the mirror: what the walkthrough and the scenarios run.
 read -ra APP_IMAGES <<<"${CLUSTER_APP_IMAGES:-$(echo dockercoins-java/{rng,hasher,worker,webui,report,operator}:v0.1 redis:7 redis:latest registry:2 registry:latest)}"
 kctl() { "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
