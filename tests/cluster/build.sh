@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the cluster's programs from their Go modules (tests/cluster/go.mod pins every version) into the build cache,
 # static, with the version Kubernetes' own build stamps into them: the Kubernetes components and kubectl, the tools
-# beside kubectl (stern), the add-ons that run as pods (CoreDNS, metrics-server, the volume provisioner) and the
-# cluster's helpers of cmd/ (pause, nodenet). Prints the folder. A second run with nothing changed builds nothing.
+# beside kubectl (stern, kustomize, and helm from its own module, tools/helm/go.mod), the add-ons that run as pods
+# (CoreDNS, metrics-server, the volume provisioner) and the cluster's helpers of cmd/ (pause, nodenet). Prints the
+# folder. A second run with nothing changed builds nothing.
 #
 #   tests/cluster/build.sh              (up.sh runs it)
 set -euo pipefail
@@ -19,6 +20,7 @@ PROGRAMS=(
   k8s.io/kubernetes/cmd/kube-proxy
   k8s.io/kubernetes/cmd/kubectl
   github.com/stern/stern
+  sigs.k8s.io/kustomize/kustomize/v5
   sigs.k8s.io/metrics-server/cmd/metrics-server
   ./cmd/coredns
   ./cmd/hostpath-provisioner
@@ -38,6 +40,12 @@ rm -rf "$BIN_DIR.part" && mkdir -p "$BIN_DIR.part"
 t0=$SECONDS
 (cd "$CLUSTER_DIR" && CGO_ENABLED=0 go build -trimpath -tags selinux,notest,grpcnotrace,providerless \
    -ldflags "$ldflags" -o "$BIN_DIR.part/" "${PROGRAMS[@]}") || cl_die "go build failed (above)"
+# helm, stamped with its version as helm's own Makefile does (without it, `helm version` and the OCI user agent
+# say only the minor version).
+helm_version=$(awk '$1 == "helm.sh/helm/v4" {print $2; exit}' "$CLUSTER_DIR/tools/helm/go.mod")
+(cd "$CLUSTER_DIR/tools/helm" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w \
+   -X helm.sh/helm/v4/internal/version.version=$helm_version -X helm.sh/helm/v4/internal/version.gitTreeState=clean" \
+   -o "$BIN_DIR.part/" helm.sh/helm/v4/cmd/helm) || cl_die "go build of helm failed (above)"
 touch "$BIN_DIR.part/.complete"
 rm -rf "$BIN_DIR" && mv "$BIN_DIR.part" "$BIN_DIR"
 cl_log "built in $((SECONDS - t0)) s: $(cd "$BIN_DIR" && ls | tr '\n' ' ')"

@@ -65,8 +65,8 @@ cl_component_failed() { # node component what-happened
 }
 
 # Where the built programs are: one folder per Kubernetes version and hash of everything the build reads (the
-# module, the helpers' sources, build.sh), so a change to any of them builds anew and an unchanged tree never does.
-BIN_DIR=$CLUSTER_CACHE/bin/$K8S_VERSION-$(cd "$CLUSTER_DIR" && cat go.mod go.sum build.sh $(find cmd -type f | sort) | sha256sum | cut -c1-12)
+# modules, the helpers' sources, build.sh), so a change to any of them builds anew and an unchanged tree never does.
+BIN_DIR=$CLUSTER_CACHE/bin/$K8S_VERSION-$(cd "$CLUSTER_DIR" && cat go.mod go.sum tools/helm/go.mod tools/helm/go.sum build.sh $(find cmd -type f | sort) | sha256sum | cut -c1-12)
 KUBECTL=$BIN_DIR/kubectl
 # The cluster's own images carry the build's name as their tag; the node image a hash of node/.
 IMAGE_TAG=${BIN_DIR##*/}
