@@ -57,7 +57,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- the cluster, and its helm and kustomize ------------------------------------------------------------------------
-log "the cluster (tests/cluster/up.sh: reuses a live one)"
+log "the cluster (tests/cluster/up.sh: brings it up, or reuses a live one)"
 up=$(tests/cluster/up.sh 2>"$TMP/up.log") || { tail -n 20 "$TMP/up.log" >&2; fail "tests/cluster/up.sh failed"; }
 eval "$(tail -n 2 <<<"$up" | sed 's/^/export /')"
 [[ -x ${KUBECTL:-} && -f ${KUBECONFIG:-} ]] || fail "tests/cluster/up.sh did not print KUBECTL= and KUBECONFIG="
@@ -117,6 +117,7 @@ rate() {
   between "$a" "$b"
 }
 # expect_rate NS WHAT LOW HIGH: measures 15 s; fails outside [LOW, HIGH]; prints the rate with the load average.
+# The bounds leave room for a machine that other jobs keep busy; the numbers to quote come from a quiet one.
 expect_rate() {
   local r
   r=$(rate "$1" 15)
@@ -185,7 +186,7 @@ expect_rate helm-chart "the chart, one worker" 2.0 3.6
 k -n helm-chart scale deployment worker --replicas=3 >/dev/null
 k -n helm-chart rollout status deployment worker --timeout=120s >/dev/null || fail "three workers"
 sleep 5
-expect_rate helm-chart "the chart, three workers (the ceiling of one rng)" 6.0 11.0
+expect_rate helm-chart "the chart, three workers (the ceiling of one rng)" 5.0 11.0
 helm test dockercoins -n helm-chart --logs >"$TMP/test.log" 2>&1 || { cat "$TMP/test.log" >&2; fail "helm test"; }
 log "helm test: $(grep -m 1 '^Phase' "$TMP/test.log" | tr -s ' '); $(grep '^mining:' "$TMP/test.log")"
 

@@ -36,7 +36,8 @@ final class Tools {
     static Path require(String program) {
         Optional<Path> path = find(program);
         assumeTrue(path.isPresent(), program + " not found: tests/cluster/build.sh builds it (into the folder of the"
-                + " cluster's kubectl), or put it on the PATH, or name it with -Ddockercoins." + program + "=PATH");
+                + " cluster's kubectl), or put it on the PATH, or name it with -Ddockercoins." + program + "=PATH or "
+                + program.toUpperCase() + "=PATH");
         return path.get();
     }
 
