@@ -120,7 +120,12 @@ final class Rendered {
                 JsonNode got = withoutReleaseLabels(actual.get(key));
                 if (!want.equals(got)) {
                     int before = problems.size();
-                    StrictParsingTest.diff(want, got, "", problems, what + " " + key);
+                    List<String> found = new ArrayList<>();
+                    StrictParsingTest.diff(want, got, "", found, what + " " + key);
+                    // diff speaks of the model's read-back; here the other side is what helm or kustomize printed
+                    found.forEach(p -> problems.add(p.replace(", the model reads ", ", rendered: ")
+                            .replace(" is lost by the model (unknown field?)", " is in the manifests, not in what was rendered")
+                            .replace(" appears only in the model: ", " is rendered, not in the manifests: ")));
                     if (problems.size() == before) {
                         problems.add(what + " " + key + ": differs (list order?)\n  manifests: " + want + "\n  rendered:  " + got);
                     }
