@@ -44,12 +44,15 @@ TAGGED=()
 CREATED_CLASSES=no
 cleanup() {
   local rc=$?
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Each background job and the programs it started (a subshell's docker push, say): by their ids.
+  for pid in "${PIDS[@]}"; do pkill -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   if [[ -n ${KUBECTL:-} ]]; then
     k delete namespace "${NAMESPACES[@]}" --ignore-not-found --wait=false >/dev/null 2>&1 || true
-    [[ $CREATED_CLASSES == yes ]] && k delete priorityclass dockercoins-services dockercoins-workers --ignore-not-found >/dev/null 2>&1
+    if [[ $CREATED_CLASSES == yes ]]; then
+      k delete priorityclass dockercoins-services dockercoins-workers --ignore-not-found >/dev/null 2>&1 || true
+    fi
   fi
-  ((${#TAGGED[@]})) && docker rmi "${TAGGED[@]}" >/dev/null 2>&1
+  if ((${#TAGGED[@]})); then docker rmi "${TAGGED[@]}" >/dev/null 2>&1 || true; fi
   rm -rf "$TMP"
   exit "$rc"
 }
@@ -154,7 +157,7 @@ k -n registry rollout status deploy/registry --timeout=120s >/dev/null || fail "
 REGISTRY_NODEPORT=$(k -n registry get svc/registry -o jsonpath='{.spec.ports[0].nodePort}')
 # The host reaches it through kubectl port-forward on a port the system picks (Docker pushes to 127.0.0.1 without
 # TLS); the nodes pull from 127.0.0.1:<NodePort>, as in k8s/README.md's in-cluster registry.
-k -n registry port-forward svc/registry :5000 >"$TMP/port-forward.log" 2>&1 &
+"$KUBECTL" -n registry port-forward svc/registry :5000 >"$TMP/port-forward.log" 2>&1 & # kubectl itself, so that $! is its id
 PIDS+=($!)
 for _ in $(seq 50); do PUSH_PORT=$(sed -n 's/^Forwarding from 127.0.0.1:\([0-9]*\) .*/\1/p' "$TMP/port-forward.log"); [[ -n $PUSH_PORT ]] && break; sleep 0.2; done
 [[ -n ${PUSH_PORT:-} ]] || fail "kubectl port-forward to the registry: $(cat "$TMP/port-forward.log")"
