@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the cluster's programs from their Go modules (tests/cluster/go.mod and modules/*/go.mod pin every version) into
 # the build cache, static, with the version Kubernetes' own build stamps into them: the Kubernetes components and
-# kubectl, the tools beside kubectl (stern), the add-ons that run as pods (CoreDNS, metrics-server, the volume
-# provisioner, kube-router's network policies, Prometheus, prometheus-adapter) and the cluster's helpers of cmd/ (pause,
-# nodenet). Prints the folder. A second run with nothing changed builds nothing.
+# kubectl, the tools beside kubectl (stern, kustomize, helm), the add-ons that run as pods (CoreDNS, metrics-server, the
+# volume provisioner, kube-router's network policies, Prometheus, prometheus-adapter) and the cluster's helpers of cmd/
+# (pause, nodenet). Prints the folder. A second run with nothing changed builds nothing.
 #
 #   tests/cluster/build.sh              (up.sh runs it)
 set -euo pipefail
@@ -20,6 +20,7 @@ PROGRAMS=(
   k8s.io/kubernetes/cmd/kube-proxy
   k8s.io/kubernetes/cmd/kubectl
   github.com/stern/stern
+  sigs.k8s.io/kustomize/kustomize/v5
   sigs.k8s.io/metrics-server/cmd/metrics-server
   ./cmd/coredns
   ./cmd/hostpath-provisioner
@@ -27,7 +28,7 @@ PROGRAMS=(
   ./cmd/nodenet
 )
 # Programs built against other versions of the Kubernetes libraries than ../go.mod's: a module each, under modules/.
-MODULES=(prometheus prometheus-adapter kube-router)
+MODULES=(prometheus prometheus-adapter kube-router helm)
 # What `kubectl version` and the nodes report; without it they say v0.0.0 (Kubernetes' hack/lib/version.sh).
 minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
 ldflags="-s -w"
@@ -35,6 +36,9 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
   ldflags+=" -X $pkg.gitCommit=0000000000000000000000000000000000000000 -X $pkg.buildDate=1970-01-01T00:00:00Z"
 done
+# helm's version, as helm's own Makefile stamps it (without it, `helm version` and its OCI user agent say only the minor).
+helm_version=$(awk '$1 == "helm.sh/helm/v4" {print $2; exit}' "$CLUSTER_DIR/modules/helm/go.mod")
+ldflags+=" -X helm.sh/helm/v4/internal/version.version=$helm_version -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
 
 cl_log "building Kubernetes $K8S_VERSION and the cluster's programs into $BIN_DIR (the first time: several minutes)"
 rm -rf "$BIN_DIR.part" && mkdir -p "$BIN_DIR.part"

@@ -65,7 +65,7 @@ cl_component_failed() { # node component what-happened
 }
 
 # Where the built programs are: one folder per Kubernetes version and hash of everything the build reads (the
-# module, the helpers' sources, build.sh), so a change to any of them builds anew and an unchanged tree never does.
+# modules, the helpers' sources, build.sh), so a change to any of them builds anew and an unchanged tree never does.
 BIN_DIR=$CLUSTER_CACHE/bin/$K8S_VERSION-$(cd "$CLUSTER_DIR" && cat build.sh $(find go.mod go.sum cmd modules -type f | sort) | sha256sum | cut -c1-12)
 KUBECTL=$BIN_DIR/kubectl
 # The cluster's own images: one per program that runs as a pod, FROM scratch (or from the Dockerfile of a folder

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 ((EUID == 0)) || cl_die "run as root (sudo tests/cluster/up.sh): nodes are containers that run containerd and mount cgroups"
 docker info >/dev/null 2>&1 || cl_die "Docker is not running (../shared/tools/local-base-images installs and starts it here; elsewhere: systemctl start docker)"
 for tool in openssl capsh curl python3 go; do
-  command -v "$tool" >/dev/null || cl_die "$tool is missing ($(case $tool in capsh) echo "apt-get install libcap2-bin" ;; go) echo "Go 1.24 or newer, to build Kubernetes" ;; *) echo "apt-get install $tool" ;; esac))"
+  command -v "$tool" >/dev/null || cl_die "$tool is missing ($(case $tool in capsh) echo "apt-get install libcap2-bin" ;; go) echo "Go 1.24 or newer, to build Kubernetes (helm's module asks for 1.26, which the go command then fetches itself)" ;; *) echo "apt-get install $tool" ;; esac))"
 done
 [[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]] \
   || cl_die "the kernel module br_netfilter is not loaded (modprobe br_netfilter): without it kube-proxy cannot see pod-to-pod traffic"

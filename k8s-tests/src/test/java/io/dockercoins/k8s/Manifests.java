@@ -95,12 +95,16 @@ final class Manifests {
     /** The operator's folder: a CRD, a custom resource and the operator itself, checked by OperatorManifestsTest. */
     static final Path OPERATOR = K8S.resolve("operator");
 
+    /** The Helm charts: templates, not manifests; HelmChartTest renders them and compares the result with these. */
+    static final Path HELM = K8S.resolve("helm");
+
     /**
-     * The files kubectl would read in k8s/ and its subfolders (not README.md, not generate.sh), but for k8s/operator/:
-     * OperatorManifestsTest holds its CRD, its custom resource and its API-calling pod to the same checks.
+     * The files kubectl would read in k8s/ and its subfolders (not README.md, not generate.sh), but for k8s/operator/
+     * (OperatorManifestsTest holds its CRD, its custom resource and its API-calling pod to the same checks) and the
+     * charts of k8s/helm/.
      */
     static List<Path> files() {
-        return yamlFiles(K8S).stream().filter(p -> !p.startsWith(OPERATOR)).collect(Collectors.toList());
+        return yamlFiles(K8S).stream().filter(p -> !p.startsWith(OPERATOR) && !p.startsWith(HELM)).collect(Collectors.toList());
     }
 
     static List<Path> yamlFiles(Path folder) {

@@ -182,6 +182,7 @@ class ReadmeCommandsTest {
         String selector = option(a, "-l", "--selector");
         // kubectl logs -f is --follow, not a file
         String file = verb.equals("logs") ? null : option(a, "-f", "--filename");
+        String kustomization = option(a, "-k", "--kustomize");
         option(a, "-o", "--output"); // -o wide, -o name: not a name
         option(a, "--tail", "--tail"); // kubectl logs --tail 1: a count, not a name
         String port = option(a, "--port", "--port"); // kubectl expose --port 80
@@ -192,7 +193,9 @@ class ReadmeCommandsTest {
         }
         switch (verb) {
             case "apply", "delete" -> {
-                if (file != null) {
+                if (kustomization != null) {
+                    kustomization(c, kustomization, problems);
+                } else if (file != null) {
                     if (!file.equals("-")) {
                         Path path = Manifests.ROOT.resolve(file);
                         if (!Files.exists(path)) {
@@ -342,7 +345,30 @@ class ReadmeCommandsTest {
             case "drain", "uncordon" -> {
                 // a node: nothing in the manifests to check
             }
+            case "config" -> {
+                // kubectl config set-context --current --namespace=...: the client's own settings
+                if (!positional.isEmpty() && !positional.get(0).equals("set-context")) {
+                    problems.add(where(c) + ": only `config set-context` is checked");
+                }
+            }
             default -> problems.add(where(c) + ": kubectl " + verb + " is not checked by this test: teach it");
+        }
+    }
+
+    /**
+     * kubectl apply -k DIR: a folder with a kustomization file (kustomization.yaml, .yml, or Kustomization), or one
+     * that the same README makes first (mkdir DIR, then kustomize create in it).
+     */
+    static void kustomization(Command c, String dir, List<String> problems) {
+        Path path = Manifests.ROOT.resolve(dir).normalize();
+        if (!Files.isDirectory(path)) {
+            if (!Manifests.read(c.file()).contains("mkdir " + dir)) {
+                problems.add(where(c) + ": " + dir + " is not a folder (nor one this README makes)");
+            }
+            return;
+        }
+        if (List.of("kustomization.yaml", "kustomization.yml", "Kustomization").stream().noneMatch(n -> Files.isRegularFile(path.resolve(n)))) {
+            problems.add(where(c) + ": " + dir + " holds no kustomization file");
         }
     }
 
