@@ -9,6 +9,7 @@ measurement), WALK_PORT (8000: the local port of `kubectl port-forward service/w
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -133,6 +134,13 @@ def wait_for(what, test, timeout=180, every=2):
         time.sleep(every)
 
 
+def free_port():
+    """A port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def http_json(url, timeout=3):
     with urllib.request.urlopen(url, timeout=timeout) as r:
         return json.loads(r.read())
@@ -151,18 +159,19 @@ def node_ips():
 class WebUI:
     """/json through `kubectl port-forward service/webui 8000:80` (started again if the forward dies)."""
 
-    def __init__(self, sh):
+    def __init__(self, sh, port=None):
         self.sh = sh
         self.proc = None
-        self.url = "http://127.0.0.1:%d/json" % PORT
+        self.port = port or PORT
+        self.url = "http://127.0.0.1:%d/json" % self.port
 
     def forward(self):
         if self.proc and self.proc.poll() is None:
             return
         cmd = "kubectl port-forward service/webui 8000:80"
         self.sh.in_readme(cmd)
-        self.out = open(os.path.join(WORKDIR, "port-forward.log"), "a")
-        self.proc = self.sh.background(cmd.replace("8000:80", "%d:80" % PORT), self.out)
+        self.out = open(os.path.join(WORKDIR, "port-forward-%s.log" % self.sh.namespace), "a")
+        self.proc = self.sh.background(cmd.replace("8000:80", "%d:80" % self.port), self.out)
         wait_for("port-forward to webui", self.answers, timeout=30, every=0.5)
 
     def answers(self):

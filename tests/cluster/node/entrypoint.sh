@@ -141,7 +141,10 @@ EOF
 keep containerd containerd
 wait_for containerd test -S /run/containerd/containerd.sock
 
-keep kubelet kubelet --config $K/kubelet.yaml --kubeconfig $K/kubelet.kubeconfig \
+# Drop-ins in /var/lib/kubelet/config.d (the kubelet's --config-dir) change one node's configuration at run time, e.g.
+# a scenario's systemReserved; stopping the kubelet makes keep() start it again with them.
+mkdir -p /var/lib/kubelet/config.d
+keep kubelet kubelet --config $K/kubelet.yaml --config-dir /var/lib/kubelet/config.d --kubeconfig $K/kubelet.kubeconfig \
   --hostname-override "$NODE_NAME" --node-ip "$NODE_IP"
 keep kube-proxy kube-proxy --config $K/kube-proxy.yaml --hostname-override "$NODE_NAME"
 keep nodenet nodenet --kubeconfig $K/kube-proxy.kubeconfig --node "$NODE_NAME" --cluster-cidr "$POD_CIDR"
