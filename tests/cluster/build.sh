@@ -54,5 +54,11 @@ for module in "${MODULES[@]}"; do build "modules/$module" tool; done
 mv "$BIN_DIR.part/adapter" "$BIN_DIR.part/prometheus-adapter"
 touch "$BIN_DIR.part/.complete"
 rm -rf "$BIN_DIR" && mv "$BIN_DIR.part" "$BIN_DIR"
+# Older builds go (each is most of a gigabyte), but for one that a node of a live cluster still runs.
+in_use=$(docker ps -aq --filter label=io.dockercoins.cluster 2>/dev/null | xargs -r docker inspect \
+  -f '{{range .Mounts}}{{if eq .Destination "/opt/cluster/bin"}}{{.Source}}{{end}}{{end}}' 2>/dev/null || true)
+for old in "$CLUSTER_CACHE"/bin/*; do
+  [[ $old == "$BIN_DIR" ]] || grep -qxF "$old" <<<"$in_use" || rm -rf "$old"
+done
 cl_log "built in $((SECONDS - t0)) s: $(cd "$BIN_DIR" && ls | tr '\n' ' ')"
 echo "$BIN_DIR"

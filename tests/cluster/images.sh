@@ -37,6 +37,11 @@ for image in "${PROGRAM_IMAGES[@]}"; do
   rm -rf "$context"
 done
 
+# The cluster's images of older builds go, but for those a container still runs.
+keep=$(printf '%s\n' "$NODE_IMAGE" "${CLUSTER_IMAGES[@]}"; docker ps -a --format '{{.Image}}')
+docker images --format '{{.Repository}}:{{.Tag}}' | grep '^dockercoins-cluster/' | { grep -vxF "$keep" || true; } \
+  | xargs -r docker rmi >/dev/null 2>&1 || true
+
 missing=()
 for image in "${APP_IMAGES[@]}"; do
   docker image inspect "$image" >/dev/null 2>&1 || missing+=("$image")

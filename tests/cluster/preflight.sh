@@ -36,6 +36,12 @@ for name, value in zip(names, sys.argv[1:4]):
         ranges.append((name, ipaddress.ip_network(value)))
     except ValueError as e:
         sys.exit(f"[cluster] FAILED: {name}={value} is not an IPv4 range ({e})")
+if ranges[0][1].prefixlen > 27:
+    sys.exit("[cluster] FAILED: CLUSTER_NODE_SUBNET=%s is too small: the mirror takes .2 and the nodes .10 on (a /27 or wider)"
+             % ranges[0][1])
+if ranges[2][1].prefixlen > 28:
+    sys.exit("[cluster] FAILED: CLUSTER_SERVICE_CIDR=%s is too small: the API server takes .1 and CoreDNS .10 (a /28 or wider)"
+             % ranges[2][1])
 for i, (a, na) in enumerate(ranges):
     for b, nb in ranges[i + 1:]:
         if na.overlaps(nb):

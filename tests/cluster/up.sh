@@ -54,9 +54,17 @@ for node in "${nodes[@]:1}"; do "$here/node.sh" "$node" worker; done
 
 node_running() { [[ $(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null) == true ]] \
   || cl_die "the node $1 stopped: $(docker logs --tail 5 "$1" 2>&1 | tr '\n' ' ')"; }
+# A component that keeps stopping fails at once, with its log: no use waiting the whole two minutes.
+keeps_stopping() { # node component
+  local n; n=$(docker exec "$1" grep -c "\[node\] $2 stopped" "/var/log/$2.log" 2>/dev/null) || true
+  ((${n:-0} >= 3))
+}
 for _ in $(seq 60); do
   node_running "$CONTROL_PLANE"
   kctl --request-timeout=2s get --raw /readyz >/dev/null 2>&1 && break
+  for component in etcd kube-apiserver; do
+    keeps_stopping "$CONTROL_PLANE" "$component" && cl_component_failed "$CONTROL_PLANE" "$component" "it keeps stopping"
+  done
   sleep 2
 done
 kctl --request-timeout=2s get --raw /readyz >/dev/null 2>&1 || {
@@ -72,6 +80,12 @@ for node in "${nodes[@]}"; do
   for _ in $(seq 90); do
     node_running "$node"
     [[ $(kctl get node "$node" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) == True ]] && continue 2
+    for component in containerd kubelet kube-proxy nodenet; do
+      keeps_stopping "$node" "$component" && cl_component_failed "$node" "$component" "it keeps stopping"
+    done
+    for component in kube-controller-manager kube-scheduler; do
+      keeps_stopping "$CONTROL_PLANE" "$component" && cl_component_failed "$CONTROL_PLANE" "$component" "it keeps stopping"
+    done
     sleep 2
   done
   why=$(kctl get node "$node" -o jsonpath='{.status.conditions[?(@.type=="Ready")].message}' 2>/dev/null || echo "not registered")
