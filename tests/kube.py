@@ -4,7 +4,8 @@ namespace of the test's own through a kubeconfig whose context names it, with th
 PATH; what the web UI shows; the workers' logs as a ledger; and the table of what was measured. Python 3 stdlib only.
 
 Environment: KUBECTL and KUBECONFIG, what tests/cluster/up.sh prints; WALK_WINDOW (30: seconds of each speed
-measurement), WALK_PORT (8000: the local port of `kubectl port-forward service/webui 8000:80`).
+measurement), WALK_PORT (the local port of `kubectl port-forward service/webui 8000:80`: a free one by default, so
+that nothing else listening on 8000, a compose webui say, can answer in its place).
 """
 import json
 import os
@@ -23,7 +24,7 @@ README = os.path.join(ROOT, "k8s", "README.md")
 KUBECTL = os.environ["KUBECTL"]
 ADMIN_KUBECONFIG = os.environ["KUBECONFIG"]
 WINDOW = float(os.environ.get("WALK_WINDOW", "30"))
-PORT = int(os.environ.get("WALK_PORT", "8000"))
+PORT = int(os.environ.get("WALK_PORT", "0"))
 WORKDIR = tempfile.mkdtemp(prefix="k8s-session-")
 
 
@@ -162,7 +163,7 @@ class WebUI:
     def __init__(self, sh, port=None):
         self.sh = sh
         self.proc = None
-        self.port = port or PORT
+        self.port = port or PORT or free_port()
         self.url = "http://127.0.0.1:%d/json" % self.port
 
     def forward(self):
@@ -172,7 +173,12 @@ class WebUI:
         self.sh.in_readme(cmd)
         self.out = open(os.path.join(WORKDIR, "port-forward-%s.log" % self.sh.namespace), "a")
         self.proc = self.sh.background(cmd.replace("8000:80", "%d:80" % self.port), self.out)
-        wait_for("port-forward to webui", self.answers, timeout=30, every=0.5)
+        wait_for("port-forward to webui", self.forwarded, timeout=30, every=0.5)
+
+    def forwarded(self):
+        if self.proc.poll() is not None:  # e.g. the port was taken: then whatever answers there is not our webui
+            raise Abort("kubectl port-forward exited: %s" % open(self.out.name).read().strip()[-300:])
+        return self.answers()
 
     def answers(self):
         try:

@@ -13,6 +13,9 @@ K8S_VERSION=$(awk '{for (i = 1; i < NF; i++) if ($i == "k8s.io/kubernetes" && $(
 
 CLUSTER_NAME=${CLUSTER_NAME:-dockercoins}
 CLUSTER_WORKERS=${CLUSTER_WORKERS:-2}
+# How long a pod stays bound to a node that stopped answering before it is evicted and made again elsewhere.
+# Kubernetes' own default is 300 s; 30 here, so that losing a node shows its pods moving within a minute.
+CLUSTER_NODE_LOST_SECONDS=${CLUSTER_NODE_LOST_SECONDS:-30}
 # Addresses: the nodes' Docker network, the pods' and the Services' ranges. None may overlap the machine's own
 # routes (up.sh checks); the defaults stay out of Docker's own address pools (172.17-31.x, 192.168.x).
 CLUSTER_NODE_SUBNET=${CLUSTER_NODE_SUBNET:-10.200.0.0/24}

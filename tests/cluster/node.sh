@@ -31,6 +31,6 @@ quiet docker run -d --name "$name" --hostname "$name" --network "$NETWORK" --ip 
   --cap-add ALL "${drop[@]}" --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
   --security-opt systempaths=unconfined --device /dev/kmsg --tmpfs /run --tmpfs /tmp "${mounts[@]}" \
   -e NODE_NAME="$name" -e NODE_ROLE="$role" -e NODE_IP="$(node_ip "$name")" -e MIRROR="$MIRROR_IP:5000" \
-  -e POD_CIDR="$CLUSTER_POD_CIDR" -e SERVICE_CIDR="$CLUSTER_SERVICE_CIDR" -e NODE_SUBNET="$CLUSTER_NODE_SUBNET" \
+  -e POD_CIDR="$CLUSTER_POD_CIDR" -e SERVICE_CIDR="$CLUSTER_SERVICE_CIDR" -e NODE_SUBNET="$CLUSTER_NODE_SUBNET" -e NODE_LOST_SECONDS="$CLUSTER_NODE_LOST_SECONDS" \
   -e PAUSE_IMAGE="docker.io/${PROGRAM_IMAGES[0]}" \
   "$NODE_IMAGE" || cl_die "the node $name could not be made"

@@ -4,7 +4,7 @@
 #   control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, then what every node runs;
 #   every node:    containerd, kubelet, kube-proxy, nodenet (its pods' network and the routes to the other nodes').
 # Set by tests/cluster/node.sh: NODE_NAME, NODE_ROLE (control-plane or worker), NODE_IP, MIRROR (the image mirror's
-# host:port), PAUSE_IMAGE, POD_CIDR, SERVICE_CIDR, NODE_SUBNET; /etc/kubernetes holds the node's certificates and configuration.
+# host:port), PAUSE_IMAGE, POD_CIDR, SERVICE_CIDR, NODE_SUBNET, NODE_LOST_SECONDS; /etc/kubernetes holds the node's certificates and configuration.
 set -euo pipefail
 K=/etc/kubernetes
 log() { echo "[node $NODE_NAME] $*"; }
@@ -95,6 +95,7 @@ if [[ $NODE_ROLE == control-plane ]]; then
     --requestheader-extra-headers-prefix X-Remote-Extra- --requestheader-group-headers X-Remote-Group \
     --requestheader-username-headers X-Remote-User \
     --proxy-client-cert-file $K/pki/front-proxy-client.crt --proxy-client-key-file $K/pki/front-proxy-client.key \
+    --default-not-ready-toleration-seconds "$NODE_LOST_SECONDS" --default-unreachable-toleration-seconds "$NODE_LOST_SECONDS" \
     --enable-aggregator-routing=true --profiling=false
   keep kube-controller-manager kube-controller-manager \
     --kubeconfig $K/controller-manager.kubeconfig \
