@@ -346,9 +346,10 @@ class ReadmeCommandsTest {
                 // a node: nothing in the manifests to check
             }
             case "config" -> {
-                // kubectl config set-context --current --namespace=...: the client's own settings
-                if (!positional.isEmpty() && !positional.get(0).equals("set-context")) {
-                    problems.add(where(c) + ": only `config set-context` is checked");
+                // kubectl config set-context --current --namespace=..., a learner's token as a user and context of
+                // its own (set-credentials, view to name the cluster, delete-*): the client's own settings
+                if (!positional.isEmpty() && !List.of("set-context", "set-credentials", "view", "delete-context", "delete-user").contains(positional.get(0))) {
+                    problems.add(where(c) + ": only `config set-context`, `set-credentials`, `view` and `delete-*` are checked");
                 }
             }
             default -> problems.add(where(c) + ": kubectl " + verb + " is not checked by this test: teach it");
@@ -560,7 +561,7 @@ class ReadmeCommandsTest {
 
     /** A command run --as the learner: the README's comment says Forbidden exactly when the Role refuses a request. */
     static void impersonated(Command c, List<String> a, List<Rbac.Request> requests, List<String> problems) {
-        if (a.stream().noneMatch(s -> s.startsWith("--as="))) {
+        if (a.stream().noneMatch(s -> s.startsWith("--as=") || s.startsWith("--context="))) {
             return;
         }
         String account = impersonatedAccount(c, a, problems);
@@ -577,6 +578,15 @@ class ReadmeCommandsTest {
 
     static String impersonatedAccount(Command c, List<String> a, List<String> problems) {
         String as = a.stream().filter(s -> s.startsWith("--as=")).map(s -> s.substring(5)).findFirst().orElse(null);
+        String context = a.stream().filter(s -> s.startsWith("--context=")).map(s -> s.substring(10)).findFirst().orElse(null);
+        if (as == null && context != null) {
+            // --context=NAME: the context the same README makes for a ServiceAccount's token
+            // (kubectl config set-credentials NAME --token="$(kubectl create token NAME ...)")
+            if (!Manifests.read(c.file()).contains("kubectl config set-credentials " + context + " --token=\"$(kubectl create token " + context + " ")) {
+                return null;
+            }
+            as = "system:serviceaccount:default:" + context;
+        }
         if (as == null) {
             return null;
         }
