@@ -169,7 +169,7 @@ class WebUI:
         if self.proc and self.proc.poll() is None:
             return
         cmd = "kubectl port-forward service/webui 8000:80"
-        self.sh.in_readme(cmd)
+        self.sh.in_readme(cmd, README)  # section 2's command, whichever README the scenario follows
         self.out = open(os.path.join(WORKDIR, "port-forward-%s.log" % self.sh.namespace), "a")
         self.proc = self.sh.background(cmd.replace("8000:80", "%d:80" % self.port), self.out)
         wait_for("port-forward to webui", self.answers, timeout=30, every=0.5)
