@@ -124,7 +124,8 @@ def run(sc):
         elif pods == desired and pods > 1 and time.monotonic() - last_change > 60:
             break
         # nothing to scale: the workers' demand, read over a full minute, stays under the target
-        elif pods == desired == 1 and time.monotonic() - t0 > 120 and reading < TARGET:
+        # (the HPA acts only past its 10 % tolerance: above 8.8 per pod)
+        elif pods == desired == 1 and time.monotonic() - t0 > 120 and reading <= TARGET * 1.1:
             break
     rate10 = sc.rate(20)
     steps.append((last_change - t0, pods, desired, reading_of(hpa(sc)), rate10))
@@ -134,8 +135,8 @@ def run(sc):
               "1 -> 3 to 5 pods, about 30 hashes/s at the end",
               3 <= pods <= 5 and pods == desired and rate10 > 18)
     if pods == 1:
-        sc.result("10 workers: the scale-up and the way back", "not reached: the workers asked rng for %.1f/s, under 8" %
-                  steps[-1][3], "rng's line full (10/s), so more pods", False)
+        sc.result("10 workers: the scale-up and the way back", "not reached: the workers asked rng for %.1f/s, within the HPA's "
+                  "10%% tolerance of 8" % steps[-1][3], "rng's line full (10/s), so more pods", False)
         sc.typed("kubectl delete -f k8s/autoscaling/rng-hpa.yaml")
         return
     sc.result("10 workers, time to the last rng pod Ready", "%.0f s" % steps[-1][0], "under 3 minutes",
