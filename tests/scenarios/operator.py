@@ -88,7 +88,7 @@ def rollback(sc):
         sc.typed("kubectl patch dc dockercoins -n coins --type merge -p '{\"spec\":{\"workerVersion\":\"v0.2\"}}'")
         wait_for("worker-v0-2 asked for", lambda: "worker-v0-2" in deployments(sc), timeout=60)
         split = deployments(sc)
-        before = sc.json("dc dockercoins")["status"].get("rollout") or {}
+        before = sc.json("dc dockercoins").get("status", {}).get("rollout") or {}
         old_pod = sc.pods(OPERATOR_POD)[0]["metadata"]["name"]
         sc.typed("kubectl delete pod -n coins -l app.kubernetes.io/name=dockercoins-operator")
         sc.run("kubectl rollout status -n coins deployment/dockercoins-operator --timeout=240s", timeout=260)
@@ -99,7 +99,7 @@ def rollback(sc):
             new_pod != old_pod and before.get("stepStartedAt", "?") in after and '"toVersion":"v0.2"' in after)
 
         def rolled_back():
-            conditions = sc.json("dc dockercoins")["status"].get("conditions", [])
+            conditions = sc.json("dc dockercoins").get("status", {}).get("conditions", [])
             return next((c for c in conditions if c["type"] == "RolledBack" and c["status"] == "True"), None)
         wait_for("the operator rolling v0.2 back", rolled_back, timeout=300, every=5)
         message = sc.typed("kubectl get dc dockercoins -n coins -o jsonpath='{.status.conditions[?(@.type==\"RolledBack\")].message}{\"\\n\"}'")
