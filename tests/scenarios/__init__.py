@@ -6,6 +6,7 @@ tests/cluster/up.sh. A module says:
   README      the README its commands come from (each command it types is first found there, verbatim)
   EXCLUSIVE   True when it measures speeds or changes nodes: it then runs alone; the others run side by side
   NEEDS       the cluster's add-ons it needs, of ADDONS below
+  NAMESPACE   (optional) the namespace its README's commands name (-n coins), instead of scenario-NAME
   run(sc)     the scenario, given a Scenario: its own namespace, its own copy of the app if it deploys one
 
 and reports what a learner would see with sc.result(what, measured, expected, ok).
@@ -36,7 +37,7 @@ class Scenario:
     def __init__(self, module):
         self.module = module
         self.name = module.NAME
-        self.namespace = "scenario-" + self.name
+        self.namespace = getattr(module, "NAMESPACE", "scenario-" + self.name)
         self.report = Report(self.name)
         self.readme = os.path.join(ROOT, module.README)
         self.sh = Shell(self.namespace, self.report.log, readme=self.readme)
@@ -66,7 +67,8 @@ class Scenario:
         return self.sh.pods(selector)
 
     def on_cleanup(self, cmd):
-        """Run at the end, whatever happened: for objects outside the namespace (PriorityClasses, CRDs, ...)."""
+        """Run at the end, whatever happened: for objects outside the namespace (PriorityClasses, CRDs, ...). A
+        command line (run with the admin's kubeconfig), or a Python callable."""
         self.cleanups.append(cmd)
 
     def deploy(self, workers=1, rng=1, settle_seconds=15):
@@ -119,7 +121,10 @@ class Scenario:
         if self.ui:
             self.ui.close()
         for cmd in reversed(self.cleanups):
-            self.run(cmd, check=False, env={"KUBECONFIG": ADMIN_KUBECONFIG}, timeout=120)
+            try:
+                cmd() if callable(cmd) else self.run(cmd, check=False, env={"KUBECONFIG": ADMIN_KUBECONFIG}, timeout=120)
+            except Exception as e:  # noqa: BLE001 - the other clean-ups and the namespace's deletion still run
+                self.log("clean-up failed: %s" % e)
         self.run("kubectl delete namespace %s --ignore-not-found --wait=false" % self.namespace, check=False,
                  env={"KUBECONFIG": ADMIN_KUBECONFIG})
 

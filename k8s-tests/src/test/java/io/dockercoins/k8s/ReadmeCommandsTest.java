@@ -342,7 +342,7 @@ class ReadmeCommandsTest {
                 }
                 // otherwise a namespace: nothing in the manifests to check
             }
-            case "drain", "uncordon" -> {
+            case "drain", "cordon", "uncordon" -> {
                 // a node: nothing in the manifests to check
             }
             case "config" -> {

@@ -1,5 +1,6 @@
 package io.dockercoins.operator;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
@@ -8,6 +9,8 @@ import io.fabric8.generator.annotation.Default;
  * What the learner asks for. The schema takes any integer and any string on purpose: the operator checks the
  * values itself ({@link SpecCheck}) and says what is wrong in the status, where {@code kubectl get} shows it.
  */
+// Left out when null, as in DockerCoinsStatus: the whole resource goes with the status patch.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class DockerCoinsSpec {
 
     @JsonPropertyDescription("Number of worker pods (kubectl scale deployment worker, in one field).")

@@ -5,11 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.kubernetes.api.model.Condition;
 
 /** What the operator sees. It keeps no state of its own: a rollout in progress is written here, so a restart resumes it. */
+// The status is written by server-side apply: a null there is refused by the API server (422, "must be of type
+// number"), so fields not known yet (the speed before the first workers report, no rollout) are left out instead.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class DockerCoinsStatus {
 
     @JsonPropertyDescription("The generation of the spec this status answers.")

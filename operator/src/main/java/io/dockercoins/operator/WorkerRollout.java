@@ -1,8 +1,11 @@
 package io.dockercoins.operator;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** A worker rollout in progress, one worker at a time: where it stands, kept in the status. */
+// Left out when null, as in DockerCoinsStatus: server-side apply refuses nulls for typed fields.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class WorkerRollout {
 
     @JsonPropertyDescription("The version being rolled out.")
