@@ -87,7 +87,7 @@ print('| %s | %.1f | %.3f | %.1f | %.3f | %.1f | %.3f | %.3f | %.3f | %.3f | %s 
 EOF
 }
 
-echo "Command: \`bench/idle-cost.sh $*\` — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(docker --version | cut -d, -f1), ${WORKERS} workers, ${SETTLE} s settle, ${MEASURE} s measured."
+echo "Command: \`bench/idle-cost.sh $*\` — $(bench_machine); ${WORKERS} workers, ${SETTLE} s settle, ${MEASURE} s measured."
 echo
 echo "| configuration | hashes/s | machine CPU (cores) | machine CPU-s per 1000 hashes | containers' CPU (cores) | containers' CPU-s per 1000 hashes | dockerd | containerd | shims | rest outside (runc, execs, kernel) | memory MiB, VmRSS (private): rng / hasher / worker / webui | redis | start-up s (rng, worker) |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
