@@ -231,22 +231,20 @@ emit "Highest: **$best hashes/s** with $best_w workers, **$best_cpu CPU-s per 10
 
 # ---------- footprint table ----------
 log "footprint: image sizes"
-base_size=$(docker image inspect -f '{{.Size}}' eclipse-temurin:25-jre 2>/dev/null || echo 0)
 emit ""
 emit "### 3. Footprint"
 emit ""
-emit "| service | RSS idle (MiB) | RSS at 10 workers (MiB) | container memory idle / at 10 workers | start-up to ready (Quarkus' \"started in\") | image size | of which own layers | original RSS |"
-emit "|---|---:|---:|---|---|---:|---:|---:|"
+emit "| service | RSS idle (MiB) | RSS at 10 workers (MiB) | container memory idle / at 10 workers | start-up to ready (Quarkus' \"started in\") | image size | original RSS |"
+emit "|---|---:|---:|---|---|---:|---:|"
 orig_rss() { case $1 in rng) echo 22;; hasher) echo 24;; worker) echo 22;; webui) echo 33;; redis) echo 4;; esac; }
 for s in rng hasher worker webui redis; do
   if [[ $s == redis ]]; then img=redis:7; else img=$(image_of "$s"); fi
   size=$(docker image inspect -f '{{.Size}}' "$img")
-  own=$([[ $s == redis ]] && echo "-" || python3 -c "print('%.0f MB' % (($size-$base_size)/1e6))")
-  emit "| $s | ${IDLE_RSS[$s]} | ${BUSY_RSS[$s]} | ${IDLE_CG[$s]} / ${BUSY_CG[$s]} | ${START_T[$s]:--} | $(python3 -c "print('%.0f MB' % ($size/1e6))") | $own | $(orig_rss $s) |"
+  emit "| $s | ${IDLE_RSS[$s]} | ${BUSY_RSS[$s]} | ${IDLE_CG[$s]} / ${BUSY_CG[$s]} | ${START_T[$s]:--} | $(python3 -c "print('%.0f MB' % ($size/1e6))") | $(orig_rss $s) |"
 done
 emit ""
 emit "Worker: idle = one worker just ready (it works at 3.3 loops/s); at 10 workers = the mean of the ten."
-emit "Image sizes include the base image (here a local stand-in for eclipse-temurin:25-jre, $(python3 -c "print('%.0f MB' % ($base_size/1e6))"), a full JDK); \"own layers\" is what DockerCoins adds."
+emit "Image sizes as \`docker image inspect\` gives them, every layer included; what is shared and what a learner downloads: \`bench/image-size.sh\`."
 emit ""
 emit "Whole run: $((SECONDS - DC_START)) s; load average at the end: $(load)."
 mkdir -p "$(dirname "$OUT")"
