@@ -137,10 +137,11 @@ EXPOSE 80
 # memory limit, serial GC (no GC threads), C1 only and compiling early (a method
 # called once a loop would otherwise stay interpreted for minutes), compact object headers, the AOT cache mapped
 # where it was made for (its pages then stay shared between containers instead of being copied into each), small
-# thread stacks, exit (and be restarted) on OutOfMemoryError; few malloc arenas. The entrypoint adds the AOT cache.
+# thread stacks, exit (and be restarted) on OutOfMemoryError, host names looked up again after 5 s (the JVM's
+# default is 30: rng instances added with --scale get workers sooner); few malloc arenas. The entrypoint adds the AOT cache.
 # JAVA_OPTS replaces these defaults (the AOT cache then goes unused if the flags no longer match it),
 # JAVA_OPTS_APPEND adds to them (e.g. -XX:MaxRAMPercentage=60).
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05 -XX:+UseCompactObjectHeaders -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05 -XX:+UseCompactObjectHeaders -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dsun.net.inetaddr.ttl=5" \
     JAVA_OPTS_APPEND="" \
     MALLOC_ARENA_MAX=2
 # The AOT cache (JDK 24+): one training run of the service here, with the flags above (docker/aot-training.sh).
