@@ -95,17 +95,19 @@ wait_mining() {
   done
 }
 
-# "name status" of every container of the project: its health, or its state if it has no healthcheck.
+# "name status" of every container of the project: its health; "healthy" for a running container without a
+# healthcheck (the workers: compose checks none of them); else its state.
 health_states() {
   local ids
   ids=$(compose ps -q)
   [[ -n $ids ]] || return 0
   # shellcheck disable=SC2086
-  docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else if eq .State.Status "exited"}}exited({{.State.ExitCode}}){{else}}{{.State.Status}}{{end}}' $ids
+  docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else if eq .State.Status "exited"}}exited({{.State.ExitCode}}){{else if eq .State.Status "running"}}healthy{{else}}{{.State.Status}}{{end}}' $ids
 }
 
-# Waits until every container of the project (redis included) is healthy; fails as soon as one is unhealthy,
-# exited with an error or dead (a one-shot service that exited 0 has done its job); $1 = timeout in seconds.
+# Waits until every container of the project (redis included) is healthy (or running, without a healthcheck); fails
+# as soon as one is unhealthy, exited with an error or dead (a one-shot service that exited 0 has done its job);
+# $1 = timeout in seconds.
 wait_healthy() {
   local timeout=$1 deadline=$((SECONDS + $1)) states=""
   while :; do
