@@ -171,7 +171,9 @@ wait_healthy 120
 rngs=$(compose ps -q rng | wc -l)
 ((rngs == 3)) || fail "$line: $rngs rng containers, not 3"
 for c in $(compose ps -q rng); do
-  hp=$(docker port "$c" 80/tcp | head -1 | sed 's/.*://')
+  # sed reads every line (0.0.0.0:P, then :::P): `head -1` could exit before docker port's second write, and
+  # with pipefail the SIGPIPE (141) would end the script under set -e without a word.
+  hp=$(docker port "$c" 80/tcp | sed -n '1s/.*://p')
   ((hp >= ${range%-*} && hp <= ${range#*-})) || fail "an rng published port $hp, outside $range"
 done
 sleep 15 # the workers reconnect to rng every 5 s and spread over the three
