@@ -36,7 +36,7 @@ ARG SERVICE
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -ntp -pl "$SERVICE" -am package -DskipTests -Dquarkus.package.jar.type=aot-jar
 
-########## run-time base: JRE 25, a numeric non-root user ##########
+########## the load test's base: the whole JRE 25 (Gatling needs more of the JDK than the services), non-root ##########
 # Java 25, not 21: its AOT cache and compact object headers make each service ready sooner with less memory
 # (measured in bench/results.md, "Idle cost"); Java 21 has neither.
 FROM eclipse-temurin:25-jre AS jre
@@ -66,11 +66,60 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmp
 ENTRYPOINT ["bash", "-c", "exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar /deployments/loadtest.jar \"$@\"", "--"]
 CMD ["--help"]
 
-########## a service (the default target): Quarkus' jar split into layers, least to most often changed ##########
-FROM jre
+########## the services' Java: Java 25 cut to the modules they use (jlink), the same layer in every image ##########
+# What the services load, run after run (-Xlog:class+load, every endpoint, a Redis outage, SIGTERM): java.base,
+# java.logging, java.management, java.naming, jdk.management, jdk.unsupported (Netty), jdk.net (socket options);
+# jdk.naming.dns for Netty's DNS fallback. The JDK's default CDS archive is left out (the AOT cache replaces it),
+# and so are debug attributes (JDK frames of a stack trace show no line numbers), man pages and headers; the class
+# files are stored compressed (the AOT cache holds the classes a service loads, already parsed).
+# JAVA_MODULES is a build argument for the images that need more (compose's operator: HTTP client, YAML).
+FROM eclipse-temurin:25-jdk AS java-runtime
+ARG JAVA_MODULES=java.base,java.logging,java.management,java.naming,jdk.management,jdk.unsupported,jdk.net,jdk.naming.dns
+# A JDK packaged by Debian links lib/security/cacerts to ca-certificates-java's store, which its image may not have:
+# jlink then stops on the dangling link. An empty store of the JDK's own format stands in for it, and the runtime
+# keeps the link as the JDK had it (a JDK with a real cacerts file, like Temurin's images, is copied as it is).
+RUN set -eu; cacerts=$JAVA_HOME/lib/security/cacerts; link=""; \
+    if [ -L "$cacerts" ] && [ ! -e "$cacerts" ]; then \
+      link=$(readlink "$cacerts"); rm "$cacerts"; \
+      keytool -genkeypair -alias empty -dname CN=empty -keyalg EC -keystore "$cacerts" -storepass changeit >/dev/null 2>&1; \
+      keytool -delete -alias empty -keystore "$cacerts" -storepass changeit; \
+    fi; \
+    jlink --add-modules "$JAVA_MODULES" --strip-java-debug-attributes --no-man-pages --no-header-files \
+      --compress=zip-6 --output /opt/java-runtime; \
+    if [ -n "$link" ]; then ln -sf "$link" /opt/java-runtime/lib/security/cacerts; fi
+
+########## the services' base: a slim Debian in one layer, the same in every image ##########
+# debian:bookworm-slim without what a container never reads (apt's package lists and caches, documentation but
+# the copyright files, man pages, translations), flattened into one layer: files deleted in a layer above would
+# still be pulled. dpkg is told to leave those out of any package installed later, as Docker's slim images do.
+FROM debian:bookworm-slim AS debian-slim
+# The public CAs in one PEM file, where Debian keeps it (REDIS_TLS_CA may name it), from the JDK's image.
+COPY --from=java-runtime /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+RUN set -eu; \
+    printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' 'path-exclude /usr/share/man/*' \
+      'path-exclude /usr/share/info/*' 'path-exclude /usr/share/locale/*' 'path-exclude /usr/share/lintian/*' \
+      >/etc/dpkg/dpkg.cfg.d/slim; \
+    find /usr/share/doc -mindepth 1 -not -name copyright -not -type d -delete; \
+    find /usr/share/doc -mindepth 1 -type d -empty -delete; \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/cache/debconf/*-old /var/log/*.log /var/log/apt/* \
+      /usr/share/man/* /usr/share/info/* /usr/share/locale/* /usr/share/lintian/*; \
+    useradd --uid 185 --gid 0 --home-dir /deployments --no-create-home --shell /usr/sbin/nologin quarkus; \
+    mkdir /deployments
+# (uid 185 as in the load test's base above; the application files stay owned by root: read-only for it.)
+
+FROM scratch AS service-base
+COPY --from=debian-slim / /
+COPY --from=java-runtime /opt/java-runtime /opt/java/openjdk
+ENV JAVA_HOME=/opt/java/openjdk \
+    PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8
 # Checks that the port can be bound, then execs the JVM (PID 1): see docker/entrypoint.sh.
 COPY docker/entrypoint.sh /usr/local/bin/dockercoins-entrypoint
 COPY docker/aot-training.sh /usr/local/bin/aot-training
+WORKDIR /deployments
+
+########## a service (the default target): Quarkus' jar split into layers, least to most often changed ##########
+FROM service-base
 ARG SERVICE
 COPY --from=build /build/$SERVICE/target/quarkus-app/lib/ /deployments/lib/
 COPY --from=build /build/$SERVICE/target/quarkus-app/*.jar /deployments/
@@ -88,10 +137,11 @@ EXPOSE 80
 # memory limit, serial GC (no GC threads), C1 only and compiling early (a method
 # called once a loop would otherwise stay interpreted for minutes), compact object headers, the AOT cache mapped
 # where it was made for (its pages then stay shared between containers instead of being copied into each), small
-# thread stacks, exit (and be restarted) on OutOfMemoryError; few malloc arenas. The entrypoint adds the AOT cache.
+# thread stacks, exit (and be restarted) on OutOfMemoryError, host names looked up again after 5 s (the JVM's
+# default is 30: rng instances added with --scale get workers sooner); few malloc arenas. The entrypoint adds the AOT cache.
 # JAVA_OPTS replaces these defaults (the AOT cache then goes unused if the flags no longer match it),
 # JAVA_OPTS_APPEND adds to them (e.g. -XX:MaxRAMPercentage=60).
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05 -XX:+UseCompactObjectHeaders -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05 -XX:+UseCompactObjectHeaders -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xss512k -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dsun.net.inetaddr.ttl=5" \
     JAVA_OPTS_APPEND="" \
     MALLOC_ARENA_MAX=2
 # The AOT cache (JDK 24+): one training run of the service here, with the flags above (docker/aot-training.sh).

@@ -7,6 +7,8 @@
 # Needs ab (Debian: apache2-utils).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=tests/lib.sh
+source tests/lib.sh # bench_machine
 JAR=hasher/target/quarkus-app/quarkus-run.jar
 ROUNDS=${ROUNDS:-3} REQUESTS=${REQUESTS:-20000} PORT=${PORT:-18202}
 [[ -f $JAR ]] || { echo "no $JAR: ./mvnw -B -ntp -pl hasher -am package -DskipTests" >&2; exit 1; }
@@ -30,6 +32,8 @@ run() { # $1 = ACCESS_LOG value
   rm -f "$log"
 }
 
+echo "Command: \`bench/access-log-cost.sh\` — $(bench_machine); ROUNDS=$ROUNDS REQUESTS=$REQUESTS."
+echo
 echo "| ACCESS_LOG | requests/s | JVM CPU-s per 1000 requests | lines logged |"
 echo "|---|---:|---:|---:|"
 for _ in $(seq 1 "$ROUNDS"); do run true; run false; done

@@ -5,7 +5,8 @@
 #   2. overhead:  every delay at 0 and rng unlimited (bench/turbo.yml): workers added until hashes/s
 #                 stops rising; the highest hashes/s and the CPU-seconds per 1000 hashes (all containers);
 #   3. footprint: memory of each service idle and at 10 workers, start-up time to ready, image sizes.
-# Prints the tables and writes them to bench/results.md.
+# Prints the tables and writes them into bench/results.md between its markers (<!-- BEGIN bench/benchmark.sh ... -->
+# and <!-- END bench/benchmark.sh -->), leaving the hand-kept sections around them as they are.
 #
 #   bench/benchmark.sh                  # builds the images first if they are missing
 #
@@ -14,7 +15,7 @@
 #   DOCKERCOINS_WEBUI_PORT=8200 DOCKERCOINS_RNG_PORT=8201 DOCKERCOINS_HASHER_PORT=8202   host ports
 #   BENCH_MEASURE=20                    seconds of each measurement
 #   BENCH_BUILD=1                       rebuild the images even if they exist
-#   BENCH_OUT=bench/results.md          where the tables go
+#   BENCH_OUT=bench/results.md          the file whose marked section the tables replace (added at its end if unmarked)
 #   BENCH_WORKERS="1 2 5 10 20"         worker counts of the fidelity table with one rng (10 is needed for memory)
 #   BENCH_TWO_RNGS=1                    0 skips the 2-rng rows (a shorter run)
 # CPU time is read twice: the containers' own (their cgroups: cpuacct.usage on cgroup v1, cpu.stat on v2), and the
@@ -124,7 +125,7 @@ R="$(mktemp)"
 emit() { printf '%s\n' "$*" | tee -a "$R"; }
 emit "## Benchmark results"
 emit ""
-emit "Command: \`bench/benchmark.sh\` — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(docker --version | cut -d, -f1), load average at start: $(load)."
+emit "Command: \`bench/benchmark.sh\` — $(bench_machine) at the start."
 emit "Each rate is measured over ${MEASURE} s from webui's \`/json\` counter; CPU is every container of the stack (cgroup), and the whole machine's (/proc/stat) where it says so."
 
 # ---------- start: one rng, no workers ----------
@@ -230,25 +231,23 @@ emit "Highest: **$best hashes/s** with $best_w workers, **$best_cpu CPU-s per 10
 
 # ---------- footprint table ----------
 log "footprint: image sizes"
-base_size=$(docker image inspect -f '{{.Size}}' eclipse-temurin:25-jre 2>/dev/null || echo 0)
 emit ""
 emit "### 3. Footprint"
 emit ""
-emit "| service | RSS idle (MiB) | RSS at 10 workers (MiB) | container memory idle / at 10 workers | start-up to ready (Quarkus' \"started in\") | image size | of which own layers | original RSS |"
-emit "|---|---:|---:|---|---|---:|---:|---:|"
+emit "| service | RSS idle (MiB) | RSS at 10 workers (MiB) | container memory idle / at 10 workers | start-up to ready (Quarkus' \"started in\") | image size | original RSS |"
+emit "|---|---:|---:|---|---|---:|---:|"
 orig_rss() { case $1 in rng) echo 22;; hasher) echo 24;; worker) echo 22;; webui) echo 33;; redis) echo 4;; esac; }
 for s in rng hasher worker webui redis; do
   if [[ $s == redis ]]; then img=redis:7; else img=$(image_of "$s"); fi
   size=$(docker image inspect -f '{{.Size}}' "$img")
-  own=$([[ $s == redis ]] && echo "-" || python3 -c "print('%.0f MB' % (($size-$base_size)/1e6))")
-  emit "| $s | ${IDLE_RSS[$s]} | ${BUSY_RSS[$s]} | ${IDLE_CG[$s]} / ${BUSY_CG[$s]} | ${START_T[$s]:--} | $(python3 -c "print('%.0f MB' % ($size/1e6))") | $own | $(orig_rss $s) |"
+  emit "| $s | ${IDLE_RSS[$s]} | ${BUSY_RSS[$s]} | ${IDLE_CG[$s]} / ${BUSY_CG[$s]} | ${START_T[$s]:--} | $(python3 -c "print('%.0f MB' % ($size/1e6))") | $(orig_rss $s) |"
 done
 emit ""
 emit "Worker: idle = one worker just ready (it works at 3.3 loops/s); at 10 workers = the mean of the ten."
-emit "Image sizes include the base image (here a local stand-in for eclipse-temurin:25-jre, $(python3 -c "print('%.0f MB' % ($base_size/1e6))"), a full JDK); \"own layers\" is what DockerCoins adds."
+emit "Image sizes as \`docker image inspect\` gives them, every layer included; what is shared and what a learner downloads: \`bench/image-size.sh\`."
 emit ""
 emit "Whole run: $((SECONDS - DC_START)) s; load average at the end: $(load)."
 mkdir -p "$(dirname "$OUT")"
-cp "$R" "$OUT"
+write_between_markers "$OUT" bench/benchmark.sh "$R"
 rm -f "$R"
-log "results written to $OUT"
+log "results written to $OUT, between its bench/benchmark.sh markers"

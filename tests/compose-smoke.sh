@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of docker-compose.yml: builds every image from source, runs the whole app, and checks the
 # numbers the workshop depends on (3.3 hashes/s with one worker, a ceiling of ~10 hashes/s with ten,
-# rng slow and hasher fast to answer GET /), then that `down` + `up` keeps the wallet and the counter.
+# rng slow and hasher fast to answer GET /), then that `down` + `up` keeps the wallet and the counter, and that
+# docs/webui.md's line for three rng instances works as typed.
 #
 #   tests/compose-smoke.sh                 # from anywhere; uses docker-compose if present, else docker compose
 #
@@ -150,6 +151,35 @@ result "kept across down/up" "ok (hashes $hk -> $h, coins $ck -> $c)"
 quiet timeout 90 "${COMPOSE[@]}" down -v || fail "down -v"
 if docker volume inspect "${PROJECT}_redis-data" >/dev/null 2>&1; then fail "down -v left the volume"; fi
 result "down -v removes the volume" "ok"
+
+# --- 7. three rng instances, the line of docs/webui.md as typed, on a fresh up ---------------------
+# Docker gives each rng any free port of the documented range: a range holding webui's or hasher's port lets an
+# rng take it before they start. The line runs as a user types it (`docker compose`), in this project
+# (COMPOSE_PROJECT_NAME), with this script's webui and hasher ports.
+line=$(grep -m1 '^DOCKERCOINS_RNG_PORT=.* docker compose up .*--scale rng=3' docs/webui.md) \
+  || fail "docs/webui.md has no 'DOCKERCOINS_RNG_PORT=... docker compose up ... --scale rng=3' line"
+range=$(sed -n 's/^DOCKERCOINS_RNG_PORT=\([0-9]*-[0-9]*\) .*/\1/p' <<<"$line")
+for port in 8000 8002 "$DOCKERCOINS_WEBUI_PORT" "$DOCKERCOINS_HASHER_PORT"; do
+  ((port < ${range%-*} || port > ${range#*-})) || fail "docs/webui.md: rng's range $range holds port $port (webui's or hasher's)"
+done
+for ((port = ${range%-*}; port <= ${range#*-}; port++)); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "port $port of rng's documented range is taken here"; fi
+done
+log "three rng instances, as docs/webui.md types it: $line"
+quiet timeout 180 env COMPOSE_PROJECT_NAME="$PROJECT" bash -c "$line" || fail "$line"
+wait_healthy 120
+rngs=$(compose ps -q rng | wc -l)
+((rngs == 3)) || fail "$line: $rngs rng containers, not 3"
+for c in $(compose ps -q rng); do
+  # sed reads every line (0.0.0.0:P, then :::P): `head -1` could exit before docker port's second write, and
+  # with pipefail the SIGPIPE (141) would end the script under set -e without a word.
+  hp=$(docker port "$c" 80/tcp | sed -n '1s/.*://p')
+  ((hp >= ${range%-*} && hp <= ${range#*-})) || fail "an rng published port $hp, outside $range"
+done
+sleep 15 # the workers reconnect to rng every 5 s and spread over the three
+rate3=$(measure_rate)
+result "hashes/s, 10 workers, 3 rng (past 10)" "$rate3"
+in_range "$rate3" 12 40 || fail "three rng instances should lift 10 workers past 10 hashes/s, got $rate3"
 
 printf '\n%-44s %s\n' "DockerCoins compose smoke test" "result"
 printf '%s\n' "--------------------------------------------------------------------"

@@ -270,21 +270,10 @@ class Drill:
 
     # -- waiting ----------------------------------------------------------------------------------------------
     def health_states(self):
+        """Each container's health; "healthy" for a running one without a healthcheck (compose checks no worker)."""
         return dict(inspect_containers(container_ids(PROJECT, all_states=True),
-                                       "{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}"))
-
-    def deps_flag(self, timeout=60):
-        """Before `compose up` of the workers: Compose refuses to start a worker while a dependency is not
-        healthy (depends_on: service_healthy), and rng stays "unhealthy" for up to one healthcheck interval
-        after the checkpoint's pause. Wait for Docker to see every container healthy, as a user would; if a
-        loaded machine's healthchecks keep timing out although the services answer, go on with --no-deps."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if all(s == "healthy" for s in self.health_states().values()):
-                return []
-            time.sleep(1)
-        log("healthchecks still failing after %ds (%s): scaling with --no-deps" % (timeout, self.health_states()))
-        return ["--no-deps"]
+                                       "{{.Name}} {{if .State.Health}}{{.State.Health.Status}}"
+                                       "{{else if eq .State.Status \"running\"}}healthy{{else}}{{.State.Status}}{{end}}"))
 
     def wait_healthy(self, timeout=180):
         """Every container healthy; or, on a loaded machine where a 3 s healthcheck can time out although the
@@ -596,14 +585,14 @@ class Drill:
         fault = "scale worker %d -> %d -> %d" % (self.workers, low, self.workers)
         t0 = time.monotonic()
         high = self.workers
-        compose("up", "-d", "--no-recreate", *self.deps_flag(), "--scale", "worker=%d" % low, "worker", timeout=180, tag=self.tag)
+        compose("up", "-d", "--no-recreate", "--scale", "worker=%d" % low, "worker", timeout=180, tag=self.tag)
         self.workers = low
         time.sleep(5)
         self.check_all_running(fault + " (down)")
         if self.wait_growth(time.monotonic(), timeout=30) is None:  # the one left goes on mining
             problem("%s: the remaining worker does not mine" % fault)
         t_up = time.monotonic()
-        compose("up", "-d", "--no-recreate", *self.deps_flag(), "--scale", "worker=%d" % high, "worker", timeout=240, tag=self.tag)
+        compose("up", "-d", "--no-recreate", "--scale", "worker=%d" % high, "worker", timeout=240, tag=self.tag)
         self.workers = high
         recovery = self.wait_all_mining(t_up)
         self.wait_healthy()

@@ -16,7 +16,7 @@
 #   - on exit, the project is removed with its volumes (`down -v --remove-orphans`; DC_DOWN_ARGS adds compose
 #     options such as -f files, dc_before_cleanup runs first if the script defines it); Ctrl-C exits 130.
 # Helpers: quiet, ports_free, image_of, json_hashes, wait_mining, health_states, wait_healthy; for the benchmarks,
-# container_cpu_ns, machine_ticks and ready_after_start.
+# container_cpu_ns, machine_ticks, ready_after_start, bench_machine and write_between_markers.
 
 dc_init() {
   DC_NAME=$1
@@ -95,17 +95,19 @@ wait_mining() {
   done
 }
 
-# "name status" of every container of the project: its health, or its state if it has no healthcheck.
+# "name status" of every container of the project: its health; "healthy" for a running container without a
+# healthcheck (the workers: compose checks none of them); else its state.
 health_states() {
   local ids
   ids=$(compose ps -q)
   [[ -n $ids ]] || return 0
   # shellcheck disable=SC2086
-  docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else if eq .State.Status "exited"}}exited({{.State.ExitCode}}){{else}}{{.State.Status}}{{end}}' $ids
+  docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else if eq .State.Status "exited"}}exited({{.State.ExitCode}}){{else if eq .State.Status "running"}}healthy{{else}}{{.State.Status}}{{end}}' $ids
 }
 
-# Waits until every container of the project (redis included) is healthy; fails as soon as one is unhealthy,
-# exited with an error or dead (a one-shot service that exited 0 has done its job); $1 = timeout in seconds.
+# Waits until every container of the project (redis included) is healthy (or running, without a healthcheck); fails
+# as soon as one is unhealthy, exited with an error or dead (a one-shot service that exited 0 has done its job);
+# $1 = timeout in seconds.
 wait_healthy() {
   local timeout=$1 deadline=$((SECONDS + $1)) states=""
   while :; do
@@ -150,4 +152,35 @@ ready_after_start() {
     sleep 0.05
   done
   python3 -c "print('%.1f' % ($(date +%s.%N) - $t0))"
+}
+
+# The machine and the moment of a measurement, for the header of every figure a benchmark writes: absolute figures
+# move from one machine to the next (ratios are what we promise), and a busy machine shows in its load average.
+# E.g. "2026-12-07 14:30 UTC, Intel(R) Xeon(R) Processor, 2 cores, 24 GiB, Docker 20.10.24+dfsg1, load average 0.52 0.61 0.70"
+bench_machine() {
+  local cpu
+  cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -1)
+  printf '%s, %s, %s cores, %s GiB, %s, load average %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "${cpu:-unknown CPU}" "$(nproc)" \
+    "$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)" "$(docker version -f 'Docker {{.Server.Version}}' 2>/dev/null || echo 'no Docker')" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Puts the text of file $3 into the Markdown file $1 between the lines <!-- BEGIN $2 --> and <!-- END $2 -->,
+# replacing what a previous run put there and nothing else (the hand-kept text around stays); without those
+# markers, the marked section is added at the end of the file.
+write_between_markers() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import os, sys
+path, name, text_file = sys.argv[1:4]
+begin, end = "<!-- BEGIN %s: generated, replaced by its next run -->" % name, "<!-- END %s -->" % name
+text = open(text_file).read().rstrip("\n")
+old = open(path).read() if os.path.exists(path) else ""
+section = "%s\n%s\n%s" % (begin, text, end)
+if begin in old and end in old.split(begin, 1)[1]:
+    before, rest = old.split(begin, 1)
+    new = before + section + rest.split(end, 1)[1]
+else:
+    new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + section + "\n"
+open(path, "w").write(new)
+PY
 }

@@ -6,9 +6,8 @@
   const STALE_AFTER_S = 3;     // no new data for this long: say so in red, never a chart that only looks alive
   const SMOOTH_S = 5;          // the big number: speed over the last 5 s, which two counter updates in one sample do not move
   const GAP_S = 5;             // a longer hole between samples (an outage) is drawn as a hole
-  const MAX_ROWS = 4;
+  const MAX_ROWS = 4;          // rows per list beside the charts; beyond, the last row sums up the rest (the page never overflows)
   const MAX_STEP_ROWS = 3;     // rows of loop-step bars under the charts (a rollout needs two)
-  const STEPS = ["sleep", "rng", "hasher", "redis"]; // a worker's loop, in order: /json's steps          // rows per list beside the charts; beyond, the last row sums up the rest (the page never overflows)
   const COLORS = ["#ffd400", "#39c0ff", "#ff6ad5", "#7dff6a", "#ff9a3c", "#b58cff"];
   const TIME_INCRS = [1, 5, 10, 15, 30, 60, 120, 300, 600]; // seconds between time-axis ticks, the smallest that has room
 
@@ -298,10 +297,13 @@
   function renderSteps(steps) {
     const names = Object.keys(steps).sort();
     const shown = names.length > MAX_STEP_ROWS ? names.slice(0, MAX_STEP_ROWS - 1) : names;
-    const total = (v) => STEPS.reduce((sum, step) => sum + (Number(steps[v][step]) || 0), 0);
+    // The steps, their names and their order, are /json's (the ledger's LoopStep): the page lists none of its own.
+    const stepsOf = (v) => (steps[v] && typeof steps[v] === "object" ? Object.keys(steps[v]) : []);
+    const total = (v) => stepsOf(v).reduce((sum, step) => sum + (Number(steps[v][step]) || 0), 0);
     const scale = Math.max(0.001, ...shown.map(total));
+    renderStepsLegend(shown.length ? stepsOf(shown[0]) : []);
     const rows = shown.map((v) => {
-      const segments = STEPS.map((step) => {
+      const segments = stepsOf(v).map((step) => {
         const seconds = Number(steps[v][step]) || 0;
         const segment = el("span", "step step-" + step);
         segment.style.width = (100 * seconds / scale) + "%";
@@ -312,7 +314,7 @@
       });
       const row = el("div", "row step-row", swatch(v), el("span", "name", v), el("span", "steps", ...segments),
         el("span", "speed", seconds(total(v)) + " s"));
-      row.title = v + ": " + STEPS.map((step) => step + " " + (Number(steps[v][step]) || 0).toFixed(3) + " s").join(", ");
+      row.title = v + ": " + stepsOf(v).map((step) => step + " " + (Number(steps[v][step]) || 0).toFixed(3) + " s").join(", ");
       return row;
     });
     if (shown.length < names.length) {
@@ -327,6 +329,15 @@
         if (fits(segment)) break;
       }
     }
+  }
+
+  /** The legend's keys, one per step, after its title; redrawn only when the steps change. */
+  function renderStepsLegend(stepNames) {
+    const legend = $("stepsLegend");
+    if (legend.dataset.steps === stepNames.join(" ")) return;
+    legend.dataset.steps = stepNames.join(" ");
+    legend.replaceChildren(legend.firstElementChild,
+      ...stepNames.map((step) => el("span", "key", el("span", "swatch step-" + step), step)));
   }
 
   /** Seconds as a room reads them: 2.0, 0.10, 0.003. */

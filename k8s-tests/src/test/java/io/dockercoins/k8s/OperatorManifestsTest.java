@@ -117,6 +117,12 @@ class OperatorManifestsTest {
         assertEquals(1, operator.getSpec().getReplicas(), "two operators would both reconcile every resource");
     }
 
+    /** Like every pod of k8s/ (WiringTest): the workshop finds pods by app=NAME (kubectl get pods -l app, stern -l app). */
+    @Test
+    void theOperatorPodCarriesTheAppLabel() {
+        assertEquals("dockercoins-operator", operator().getSpec().getTemplate().getMetadata().getLabels().get(WiringTest.NAME));
+    }
+
     /** Least privilege: a Role (no ClusterRole) bound to the operator's ServiceAccount, no wildcard, no Secret. */
     @Test
     void theOperatorMayDoWhatItsCodeDoesAndNothingMore() {

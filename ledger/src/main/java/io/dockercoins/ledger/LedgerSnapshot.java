@@ -45,11 +45,7 @@ public record LedgerSnapshot(long coins, long hashes, Instant readAt, List<Worke
             }
         }
         Map<String, WorkerReport.LoopSteps> means = new TreeMap<>();
-        reported.forEach((version, steps) -> means.put(version, new WorkerReport.LoopSteps(
-                steps.stream().mapToDouble(WorkerReport.LoopSteps::sleep).average().orElse(0),
-                steps.stream().mapToDouble(WorkerReport.LoopSteps::rng).average().orElse(0),
-                steps.stream().mapToDouble(WorkerReport.LoopSteps::hasher).average().orElse(0),
-                steps.stream().mapToDouble(WorkerReport.LoopSteps::redis).average().orElse(0))));
+        reported.forEach((version, steps) -> means.put(version, WorkerReport.LoopSteps.mean(steps)));
         return means;
     }
 }

@@ -1,5 +1,7 @@
 package io.dockercoins.ledger;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,22 +40,39 @@ public record WorkerReport(String id, String version, double speed, long loops, 
     }
 
     /**
-     * Where a loop's time goes: the mean seconds per loop of each of its steps. {@code redis} is all the time the
-     * worker spent in Redis calls (coins stored, counter reports) divided by its loops: the report is once a second,
-     * not once a loop, so spread over the loops it is what each loop really pays for Redis.
+     * Where a loop's time goes: the mean seconds per loop of each of its {@link LoopStep}s (a step not given is 0).
+     * {@code redis} is all the time the worker spent in Redis calls (coins stored, counter reports) divided by its
+     * loops: the report is once a second, not once a loop, so spread over the loops it is what each loop really pays
+     * for Redis.
      */
-    public record LoopSteps(double sleep, double rng, double hasher, double redis) {
+    public record LoopSteps(Map<LoopStep, Double> seconds) {
 
-        /** The steps in the loop's order, as named in {@code step:<name>} and in /json. */
-        public static final List<String> NAMES = List.of("sleep", "rng", "hasher", "redis");
+        public LoopSteps {
+            Map<LoopStep, Double> every = new EnumMap<>(LoopStep.class);
+            for (LoopStep step : LoopStep.values()) {
+                every.put(step, seconds.getOrDefault(step, 0.0));
+            }
+            seconds = Collections.unmodifiableMap(every);
+        }
 
+        public double of(LoopStep step) {
+            return seconds.get(step);
+        }
+
+        /** By name ({@link LoopStep#key()}), in the loop's order: {@code step:<name>} in Redis, /json's steps. */
         public Map<String, Double> byName() {
             Map<String, Double> steps = new LinkedHashMap<>();
-            steps.put("sleep", sleep);
-            steps.put("rng", rng);
-            steps.put("hasher", hasher);
-            steps.put("redis", redis);
+            seconds.forEach((step, value) -> steps.put(step.key(), value));
             return steps;
+        }
+
+        /** Each step's mean over several reports (one version's workers). */
+        public static LoopSteps mean(List<LoopSteps> reports) {
+            Map<LoopStep, Double> means = new EnumMap<>(LoopStep.class);
+            for (LoopStep step : LoopStep.values()) {
+                means.put(step, reports.stream().mapToDouble(report -> report.of(step)).average().orElse(0));
+            }
+            return new LoopSteps(means);
         }
     }
 
@@ -96,11 +115,13 @@ public record WorkerReport(String id, String version, double speed, long loops, 
     }
 
     private static LoopSteps steps(Map<String, String> fields) {
-        if (LoopSteps.NAMES.stream().noneMatch(step -> fields.containsKey(STEP_PREFIX + step))) {
-            return null;
+        Map<LoopStep, Double> seconds = new EnumMap<>(LoopStep.class);
+        for (LoopStep step : LoopStep.values()) {
+            if (fields.containsKey(STEP_PREFIX + step.key())) {
+                seconds.put(step, number(fields.get(STEP_PREFIX + step.key())));
+            }
         }
-        return new LoopSteps(number(fields.get(STEP_PREFIX + "sleep")), number(fields.get(STEP_PREFIX + "rng")),
-                number(fields.get(STEP_PREFIX + "hasher")), number(fields.get(STEP_PREFIX + "redis")));
+        return seconds.isEmpty() ? null : new LoopSteps(seconds);
     }
 
     /** A count or a speed: anything that is not a finite positive number is 0. */

@@ -59,13 +59,20 @@ class WorkerReportTest {
 
     @Test
     void stepTimesAreNewFieldsBesideTheOldOnesInSecondsWithMilliseconds() {
-        WorkerReport written = new WorkerReport("w", "v0.1", 0.5, 10, Map.of("rng-a", 2L), new LoopSteps(0.1, 2.0041, 0.1, 0.0005));
+        WorkerReport written = new WorkerReport("w", "v0.1", 0.5, 10, Map.of("rng-a", 2L), steps(0.1, 2.0041, 0.1, 0.0005));
         Map<String, String> fields = written.toRedis();
         assertEquals(List.of("version", "speed", "loops", "rng:rng-a", "step:sleep", "step:rng", "step:hasher", "step:redis"),
                 List.copyOf(fields.keySet()), "the old fields unchanged, the step times added after them");
         assertEquals("2.004", fields.get("step:rng"));
         assertEquals("0.001", fields.get("step:redis"));
-        assertEquals(new LoopSteps(0.1, 2.004, 0.1, 0.001), WorkerReport.fromRedis("worker:w", fields).steps());
+        assertEquals(steps(0.1, 2.004, 0.1, 0.001), WorkerReport.fromRedis("worker:w", fields).steps());
+    }
+
+    @Test
+    void theStepsAreLoopStepsAloneInTheLoopsOrder() {
+        assertEquals(List.of("sleep", "rng", "hasher", "redis"), List.copyOf(steps(0.1, 0.2, 0.3, 0.4).byName().keySet()),
+                "the names and order of /json's steps and of step:<name>");
+        assertEquals(steps(0.1, 0, 0, 0), new LoopSteps(Map.of(LoopStep.SLEEP, 0.1)), "a step not given is 0");
     }
 
     @Test
@@ -73,7 +80,7 @@ class WorkerReportTest {
         assertEquals(null, WorkerReport.fromRedis("worker:old", Map.of("version", "v0.1", "speed", "3.30")).steps(),
                 "an older worker publishes no step:* field");
         assertEquals(null, new WorkerReport("w", "v0.1", 3.3, 0, Map.of()).toRedis().get("step:rng"));
-        assertEquals(new LoopSteps(0.1, 0, 0, 0), WorkerReport.fromRedis("worker:odd",
+        assertEquals(steps(0.1, 0, 0, 0), WorkerReport.fromRedis("worker:odd",
                 Map.of("step:sleep", "0.1", "step:rng", "slow", "step:hasher", "-1")).steps());
     }
 
@@ -81,20 +88,29 @@ class WorkerReportTest {
     void stepTimesAreAveragedByVersionInOnePlaceAgainstARealRedis() {
         try (RedisTestServer server = RedisTestServer.startOnFreePort(); Jedis redis = new Jedis("127.0.0.1", server.port())) {
             for (WorkerReport worker : List.of(
-                    new WorkerReport("a", "v0.1", 0.5, 5, Map.of(), new LoopSteps(0.1, 1.9, 0.1, 0.002)),
-                    new WorkerReport("b", "v0.1", 0.5, 5, Map.of(), new LoopSteps(0.1, 2.1, 0.1, 0.004)),
-                    new WorkerReport("c", "v0.2", 3.3, 5, Map.of(), new LoopSteps(0.1, 0.1, 0.1, 0.001)),
+                    new WorkerReport("a", "v0.1", 0.5, 5, Map.of(), steps(0.1, 1.9, 0.1, 0.002)),
+                    new WorkerReport("b", "v0.1", 0.5, 5, Map.of(), steps(0.1, 2.1, 0.1, 0.004)),
+                    new WorkerReport("c", "v0.2", 3.3, 5, Map.of(), steps(0.1, 0.1, 0.1, 0.001)),
                     new WorkerReport("old", "v0.2", 3.3, 5, Map.of()))) { // older worker: no step times, not in the mean
                 redis.hset(worker.key(), worker.toRedis());
             }
             LedgerSnapshot ledger = Ledger.read(redis, java.time.Clock.systemUTC());
-            Map<String, LoopSteps> steps = ledger.stepsByVersion();
-            assertEquals(List.of("v0.1", "v0.2"), List.copyOf(steps.keySet()));
-            assertEquals(0.1, steps.get("v0.1").sleep(), 1e-9);
-            assertEquals(2.0, steps.get("v0.1").rng(), 1e-9);
-            assertEquals(0.003, steps.get("v0.1").redis(), 1e-9);
-            assertEquals(new LoopSteps(0.1, 0.1, 0.1, 0.001), steps.get("v0.2"), "the worker without step times is left out");
+            Map<String, LoopSteps> byVersion = ledger.stepsByVersion();
+            assertEquals(List.of("v0.1", "v0.2"), List.copyOf(byVersion.keySet()));
+            assertEquals(0.1, byVersion.get("v0.1").of(LoopStep.SLEEP), 1e-9);
+            assertEquals(2.0, byVersion.get("v0.1").of(LoopStep.RNG), 1e-9);
+            assertEquals(0.003, byVersion.get("v0.1").of(LoopStep.REDIS), 1e-9);
+            assertEquals(steps(0.1, 0.1, 0.1, 0.001), byVersion.get("v0.2"), "the worker without step times is left out");
             assertEquals(new LedgerSnapshot.VersionSpeed(2, 6.6), ledger.speedByVersion().get("v0.2"), "but it still counts for the speed");
         }
+    }
+
+    /** Step times in the loop's order (sleep, rng, hasher, redis: {@link LoopStep}'s). */
+    private static LoopSteps steps(double... seconds) {
+        Map<LoopStep, Double> steps = new LinkedHashMap<>();
+        for (LoopStep step : LoopStep.values()) {
+            steps.put(step, seconds[step.ordinal()]);
+        }
+        return new LoopSteps(steps);
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -106,6 +107,9 @@ class WebUiBrowserTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> stepBars().size() == 2);
         assertStepBarsShowTheBottleneck("at 1280x720");
         assertTrue(text("stepsLegend").startsWith("loop steps (s)"), text("stepsLegend"));
+        assertEquals(List.of("sleep", "rng", "hasher", "redis"),
+                browser.findElements(By.cssSelector("#stepsLegend .key")).stream().map(WebElement::getText).toList(),
+                "a key per step, named and ordered as json gives them");
 
         // Let the history fill a little, then the room's three window sizes: everything fits, clock times on the axis.
         Thread.sleep(6000);

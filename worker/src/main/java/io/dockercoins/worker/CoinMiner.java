@@ -1,23 +1,18 @@
 package io.dockercoins.worker;
 
-import java.net.URI;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import io.dockercoins.ledger.RedisPool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -34,8 +29,8 @@ public class CoinMiner {
     private static final Pattern HEX_DIGEST = Pattern.compile("[0-9a-f]{64}");
 
     private final WorkerConfig config;
-    private final RngClient rng;
-    private final HasherClient hasher;
+    private final HttpConnection rng;
+    private final HttpConnection hasher;
     private final Wallet wallet;
     private final HashCounter hashCounter;
     private final WorkerStats stats;
@@ -53,8 +48,8 @@ public class CoinMiner {
         this.stats = stats;
         // Kept alive, but renewed every WORKER_RNG_RECONNECT (see workOnce): with one connection for ever a worker
         // would stick to one rng instance, and added rng instances (compose --scale, pods) would get no work.
-        this.rng = client(config.rngUrl(), RngClient.class, true);
-        this.hasher = client(config.hasherUrl(), HasherClient.class, true);
+        this.rng = new HttpConnection(config.rngUrl(), config.connectTimeout(), config.readTimeout());
+        this.hasher = new HttpConnection(config.hasherUrl(), config.connectTimeout(), config.readTimeout());
         this.coinsFound = Counter.builder("worker.coins").description("Coins found").register(registry);
         this.failures = Map.of(
                 "rng", failureCounter(registry, "rng"),
@@ -95,6 +90,7 @@ public class CoinMiner {
     private void mine() {
         long nextReport = System.nanoTime();
         int failuresInARow = 0;
+        boolean mined = false;
         while (mining) {
             if (System.nanoTime() - nextReport >= 0) {
                 report();
@@ -108,27 +104,50 @@ public class CoinMiner {
                 }
                 workOnce(System.nanoTime() - sleepStarted);
                 failuresInARow = 0;
+                if (!mined) {
+                    mined = true;
+                    nextReport = System.nanoTime(); // the first hash reaches the counter at once
+                }
             } catch (MiningFailure failure) {
                 failures.get(failure.cause).increment();
-                Duration backoff = backoff(++failuresInARow);
+                failuresInARow++;
+                if (!mined) {
+                    // `docker compose up` starts rng, hasher and the workers together: until the first hash, the
+                    // services called may still be starting. One line, then a try every first-backoff step.
+                    if (failuresInARow == 1) {
+                        LOG.infof("waiting for %s to answer (%s), trying again every %d ms", failure.cause,
+                                failure.getMessage(), backoff(1).toMillis());
+                    }
+                    pause(backoff(1));
+                    continue;
+                }
+                Duration backoff = backoff(failuresInARow);
                 LOG.warnf("%s unavailable (%s), retrying in %d ms", failure.cause, failure.getMessage(), backoff.toMillis());
                 pause(backoff);
             }
         }
+        rng.close();
+        hasher.close();
     }
 
     /** One unit of work; the loop counts once the hash is known, whatever happens to the coin. Each step is timed. */
     private void workOnce(long sleepNanos) {
         long rngStarted = System.nanoTime();
-        RestResponse<byte[]> fromRng = call("rng", () -> rng.randomBytes(config.payloadSize(), rngConnection()));
+        // GET http://rng/32, as the original: random bytes, and X-Served-By names the rng instance that answered
+        HttpConnection.Answer fromRng = call("rng", () -> rng.get(Integer.toString(config.payloadSize()), lastOnRngConnection()));
         long hasherStarted = System.nanoTime();
-        if (fromRng.getStatus() != 200 || fromRng.getEntity() == null) {
-            throw new MiningFailure("rng", "HTTP " + fromRng.getStatus());
+        if (fromRng.status() != 200) {
+            throw new MiningFailure("rng", "HTTP " + fromRng.status());
         }
-        byte[] randomBytes = fromRng.getEntity();
-        String rngInstance = fromRng.getHeaderString(RngClient.SERVED_BY);
-        String digest = call("hasher", () -> hasher.hash(randomBytes)).trim();
+        byte[] randomBytes = fromRng.body();
+        String rngInstance = fromRng.servedBy();
+        // POST http://hasher/ with the bytes: their SHA-256 as hex
+        HttpConnection.Answer fromHasher = call("hasher", () -> hasher.post("", randomBytes));
         long hasherEnded = System.nanoTime();
+        if (fromHasher.status() != 200) {
+            throw new MiningFailure("hasher", "HTTP " + fromHasher.status());
+        }
+        String digest = fromHasher.text().trim();
         if (!HEX_DIGEST.matcher(digest).matches()) {
             throw new MiningFailure("hasher", "not a SHA-256 hex digest: '" + abbreviate(digest) + "'");
         }
@@ -142,23 +161,22 @@ public class CoinMiner {
         coinsFound.increment();
         long redisStarted = System.nanoTime();
         try {
-            call("redis", () -> {
-                wallet.store(coin);
-                return coin;
-            });
+            wallet.store(coin);
+        } catch (RuntimeException e) {
+            throw new MiningFailure("redis", describe(e));
         } finally {
             stats.redisCall(System.nanoTime() - redisStarted);
         }
     }
 
-    /** The Connection header of the next rng call: "close" once per WORKER_RNG_RECONNECT, so the one after reconnects. */
-    private String rngConnection() {
+    /** Whether the next rng call is the last on its connection (Connection: close): once per WORKER_RNG_RECONNECT. */
+    private boolean lastOnRngConnection() {
         long now = System.nanoTime();
         if (now - rngReconnectAt < 0) {
-            return null;
+            return false;
         }
         rngReconnectAt = now + config.rngReconnect().toNanos();
-        return RngClient.LAST_ON_THIS_CONNECTION;
+        return true;
     }
 
     private void report() {
@@ -200,10 +218,14 @@ public class CoinMiner {
         }
     }
 
-    private static <T> T call(String cause, Supplier<T> call) {
+    private interface HttpCall {
+        HttpConnection.Answer answer() throws IOException;
+    }
+
+    private static HttpConnection.Answer call(String cause, HttpCall call) {
         try {
-            return call.get();
-        } catch (RuntimeException e) {
+            return call.answer();
+        } catch (IOException | RuntimeException e) {
             throw new MiningFailure(cause, describe(e));
         }
     }
@@ -221,15 +243,6 @@ public class CoinMiner {
     private static String abbreviate(String text) {
         String oneLine = text.replaceAll("\\s+", " ");
         return oneLine.length() > 120 ? oneLine.substring(0, 120) + "..." : oneLine;
-    }
-
-    private <T> T client(String url, Class<T> type, boolean keepAlive) {
-        return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(url))
-                .property(QuarkusRestClientProperties.KEEP_ALIVE_ENABLED, keepAlive)
-                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .build(type);
     }
 
     private static Counter failureCounter(MeterRegistry registry, String cause) {

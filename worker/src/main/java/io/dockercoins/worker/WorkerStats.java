@@ -9,6 +9,7 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.dockercoins.ledger.LoopStep;
 import io.dockercoins.ledger.WorkerReport;
 
 /**
@@ -97,9 +98,11 @@ public class WorkerStats {
         for (long[] call : redisCalls) {
             redis += call[1];
         }
-        return new WorkerReport.LoopSteps(recent.stream().mapToLong(Loop::sleepNanos).sum() / n,
-                recent.stream().mapToLong(Loop::rngNanos).sum() / n,
-                recent.stream().mapToLong(Loop::hasherNanos).sum() / n, redis / n);
+        return new WorkerReport.LoopSteps(Map.of(
+                LoopStep.SLEEP, recent.stream().mapToLong(Loop::sleepNanos).sum() / n,
+                LoopStep.RNG, recent.stream().mapToLong(Loop::rngNanos).sum() / n,
+                LoopStep.HASHER, recent.stream().mapToLong(Loop::hasherNanos).sum() / n,
+                LoopStep.REDIS, redis / n));
     }
 
     private void forgetOld(long now) {
