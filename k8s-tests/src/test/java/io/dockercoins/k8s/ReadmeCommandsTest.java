@@ -373,8 +373,10 @@ class ReadmeCommandsTest {
         }
     }
 
-    /** Removes an option and its value (-n x, -n=x, --namespace=x) from the arguments; returns the value. */
-    /** kubectl set env deployment/A deployment/B NAME=VALUE...: Deployments of k8s/ whose service reads each NAME. */
+    /**
+     * kubectl set env deployment/A deployment/B NAME=VALUE...: Deployments of k8s/ whose service reads each NAME (the
+     * service whose image the Deployment runs: worker-canary's is the worker's).
+     */
     static void setEnv(Command c, List<String> args, List<String> problems) {
         List<String> targets = args.stream().filter(x -> !x.contains("=")).toList();
         List<String> names = args.stream().filter(x -> x.contains("=")).map(x -> x.substring(0, x.indexOf('='))).toList();
@@ -383,8 +385,9 @@ class ReadmeCommandsTest {
         }
         for (String target : targets) {
             Optional<Deployment> d = deployment(c, List.of(target), problems);
-            String service = target.substring(target.indexOf('/') + 1);
             if (d.isPresent()) {
+                String repository = AppFacts.repository(d.get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+                String service = repository.substring(repository.lastIndexOf('/') + 1);
                 for (String name : names) {
                     if (!AppFacts.envRead(service).contains(name)) {
                         problems.add(where(c) + ": " + service + " does not read " + name);
@@ -394,6 +397,7 @@ class ReadmeCommandsTest {
         }
     }
 
+    /** Removes an option and its value (-n x, -n=x, --namespace=x) from the arguments; returns the value. */
     static String option(List<String> a, String shortName, String longName) {
         for (int i = 0; i < a.size(); i++) {
             String s = a.get(i);
