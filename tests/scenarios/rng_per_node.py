@@ -159,7 +159,9 @@ def active_label_steps(sc):
         figure = "%d endpoints" % len(wanted)
         ok = True
         if measure:
-            time.sleep(5)
+            # The workers renew their rng connection every 5 s (WORKER_RNG_RECONNECT), and kube-proxy follows the
+            # endpoints a moment later: until then a worker may still be on a pod just taken out.
+            time.sleep(8)
             r = sc.rate(WINDOW)
             low, high, said = measure
             figure += ", %.2f hashes/s" % r
