@@ -10,8 +10,8 @@
 #   - the in-cluster registry of the workshop (kubectl create deployment registry --image=registry, a NodePort, the
 #     host pushing through kubectl port-forward): the chart pushed there as an OCI artifact and our images beside it;
 #     the chart installed from there, its images from there too, with every switch on (Redis as a StatefulSet):
-#     mines, helm test passes, helm uninstall leaves only Redis' claim; a second copy with that Redis as its outside
-#     Redis (redis.enabled=false, by name) mines into it;
+#     mines, helm test passes, helm uninstall leaves only Redis' claim; a second copy with a plain Redis of another
+#     namespace as its outside Redis (redis.enabled=false, by name) mines into it;
 #   - the helmcoins loop of the workshop, as typed, in namespace helmcoins: mines;
 #   - every overlay of kustomize/ (the registry one pointed at the in-cluster registry with `kustomize edit set
 #     image`) and the workshop's kustomcoins step (`kustomize edit set image dockercoins-java/worker=:v0.2`), each in
@@ -39,7 +39,7 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 
 TMP=$(mktemp -d)
 PIDS=()
-NAMESPACES=(helm-chart helm-oci helm-outside helmcoins registry kustomize-three-rng kustomize-hardened kustomize-registry kustomcoins)
+NAMESPACES=(helm-chart helm-oci helm-outside helm-redis helmcoins registry kustomize-three-rng kustomize-hardened kustomize-registry kustomcoins)
 TAGGED=()
 CREATED_CLASSES=no
 cleanup() {
@@ -256,13 +256,17 @@ wait_mining helm-oci
 log "helm install oci://$PUSH/charts/dockercoins --version $version (images 127.0.0.1:$REGISTRY_NODEPORT/..., Redis a StatefulSet, policies, PDB, HPA, priorities): mining; $(k -n helm-oci get networkpolicies,pdb,hpa -o name | wc -l) policies, budgets and autoscalers"
 helm test dockercoins -n helm-oci --logs >"$TMP/test-oci.log" 2>&1 || { cat "$TMP/test-oci.log" >&2; fail "helm test (OCI)"; }
 log "helm test: $(grep -m 1 '^Phase' "$TMP/test-oci.log" | tr -s ' ')"
-# A second copy of the app whose Redis is outside its release: the first copy's, by name (an ExternalName Service).
-# Its own worker must show on its own web UI: both reach that Redis.
+# A second copy of the app whose Redis is outside its release, by name (an ExternalName Service): a plain Redis of a
+# namespace of its own (the copy above has network policies, and its Redis rightly refuses other namespaces).
+# Its own worker must show on its own web UI.
 CURRENT_NS=helm-outside
+k create namespace helm-redis >/dev/null
+k -n helm-redis create deployment redis --image=redis:7 >/dev/null
+k -n helm-redis expose deployment redis --port 6379 >/dev/null
 helm install outside k8s/helm/dockercoins -n helm-outside --create-namespace --set redis.enabled=false \
-  --set redis.external.host=redis.helm-oci.svc.cluster.local --wait --timeout 3m >"$TMP/install-outside.log" 2>&1 \
+  --set redis.external.host=redis.helm-redis.svc.cluster.local --wait --timeout 3m >"$TMP/install-outside.log" 2>&1 \
   || { cat "$TMP/install-outside.log" >&2; fail "helm install with an outside Redis"; }
-[[ $(k -n helm-outside get service redis -o jsonpath='{.spec.type} {.spec.externalName}') == "ExternalName redis.helm-oci.svc.cluster.local" ]] \
+[[ $(k -n helm-outside get service redis -o jsonpath='{.spec.type} {.spec.externalName}') == "ExternalName redis.helm-redis.svc.cluster.local" ]] \
   || fail "the Service redis is not an ExternalName of the outside Redis"
 worker=$(k -n helm-outside get pods -l app=worker -o jsonpath='{.items[0].metadata.name}')
 for _ in $(seq 60); do [[ $(json "$(nodeport helm-outside)" 2>/dev/null) == *"\"$worker\""* ]] && break; sleep 2; done
@@ -270,7 +274,7 @@ for _ in $(seq 60); do [[ $(json "$(nodeport helm-outside)" 2>/dev/null) == *"\"
 log "helm install with redis.enabled=false, redis.external.host=redis.helm-oci.svc.cluster.local: its worker mines into that Redis, its web UI reads it"
 helm uninstall outside -n helm-outside --wait --timeout 2m >/dev/null || fail "helm uninstall (outside Redis)"
 expect_left helm-outside ""
-k delete namespace helm-outside --wait=false >/dev/null
+k delete namespace helm-outside helm-redis --wait=false >/dev/null
 
 CURRENT_NS=helm-oci
 helm uninstall dockercoins -n helm-oci --wait --timeout 2m >/dev/null || fail "helm uninstall (OCI)"
