@@ -2,7 +2,7 @@
 # The Kubernetes walkthrough of k8s/README.md, as a learner types it, on this repository's own cluster
 # (tests/cluster/up.sh, which it brings up or reuses): what each part checks is in tests/k8s-walkthrough.py.
 #
-#   tests/k8s-walkthrough.sh                       all of it (about 25 minutes)
+#   tests/k8s-walkthrough.sh                       all of it (about 18 minutes)
 #   WALK_PARTS="deploy rng" tests/k8s-walkthrough.sh   some parts, in that order
 set -euo pipefail
 cd "$(dirname "$0")/.."
