@@ -107,7 +107,7 @@ class Shell:
         return json.loads(self.run("kubectl get %s -o json" % what))
 
     def pods(self, selector):
-        return self.json("pods -l " + selector)["items"]
+        return self.json("pods -l '%s'" % selector)["items"]  # quoted: set-based selectors have spaces and brackets
 
 
 def ready(pod):
