@@ -95,6 +95,19 @@ class Scenario:
     def rate(self, window):
         return self.webui().rate(window)
 
+    def rng_spread(self, window):
+        """The page's rng spread (each pod's share of the answers), sampled every 5 s over the window and averaged
+        (the page's own covers its last seconds only), and the speed over the window."""
+        first = self.webui().json()
+        samples = []
+        for _ in range(int(window) // 5):
+            time.sleep(5)
+            samples.append(self.ui.json().get("rng", {}))
+        last = self.ui.json()
+        pods = sorted({p for s in samples for p in s})
+        spread = {p: sum(s.get(p, 0) for s in samples) / len(samples) for p in pods}
+        return spread, (last["hashes"] - first["hashes"]) / (last["now"] - first["now"])
+
     def events(self, lines=15):
         return self.run("kubectl get events --sort-by=.lastTimestamp | tail -n %d" % lines, check=False)
 

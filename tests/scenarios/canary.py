@@ -124,7 +124,7 @@ def rng_canary(sc, v01):
     fast = "app.kubernetes.io/instance=rng-canary"
     settled(sc, [("worker", v01, 10), ("rng", "app=rng,!app.kubernetes.io/instance", 1), ("rng-canary", fast, 1)])
     time.sleep(5)  # each worker renews its rng connection every 5 s: by now each is a new pick of the two
-    spread, r = rng_spread(sc)
+    spread, r = sc.rng_spread(WINDOW)
     fast_share = max((share for pod, share in spread.items() if "canary" in pod), default=0)
     sc.result("10 workers, rng v0.1 + a canary twice as fast: the answers", percents(spread),
               "the canary about two thirds", len(spread) == 2 and 0.5 <= fast_share <= 0.8)
@@ -133,24 +133,10 @@ def rng_canary(sc, v01):
     sc.typed(SLOW_RNG)
     sc.run("kubectl rollout status deployment/rng-canary --timeout=180s", timeout=200)
     settled(sc, [("rng-canary", fast, 1)])
-    spread, r = rng_spread(sc)
+    spread, r = sc.rng_spread(WINDOW)
     sc.result("10 workers, rng v0.1 + a canary twice as slow: the speed", "%.2f hashes/s (answers %s)" % (
         r, percents(spread)), "about 15: the slow pod's workers held back", 12 <= r <= 18)
     sc.typed("kubectl delete -f k8s/canary/rng-canary.yaml")
-
-
-def rng_spread(sc):
-    """The page's rng spread (each pod's share of the answers), sampled every 5 s over the window and averaged, and
-    the speed over the window."""
-    first = sc.webui().json()
-    samples = []
-    for _ in range(WINDOW // 5):
-        time.sleep(5)
-        samples.append(sc.ui.json().get("rng", {}))
-    last = sc.ui.json()
-    pods = sorted({p for s in samples for p in s})
-    spread = {p: sum(s.get(p, 0) for s in samples) / len(samples) for p in pods}
-    return spread, (last["hashes"] - first["hashes"]) / (last["now"] - first["now"])
 
 
 def percents(spread):

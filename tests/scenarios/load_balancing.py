@@ -18,15 +18,8 @@ def run(sc):
     sc.run("kubectl rollout status deployment/rng --timeout=180s", timeout=200)
     time.sleep(20)  # the new pods' first answers, and the workers' connections renewed over them
     pods = sorted(p["metadata"]["name"] for p in sc.pods("app=rng"))
-    # The page's spread covers the last seconds only: sampled every 5 s over the same minute, and averaged.
-    first = sc.webui().json()
-    samples = []
-    for _ in range(WINDOW // 5):
-        time.sleep(5)
-        samples.append(sc.ui.json().get("rng", {}))
-    last = sc.ui.json()
-    r = (last["hashes"] - first["hashes"]) / (last["now"] - first["now"])
-    shares_ui = {p: sum(s.get(p, 0) for s in samples) / len(samples) for p in pods}
+    spread, r = sc.rng_spread(WINDOW)
+    shares_ui = {p: spread.get(p, 0) for p in pods}
     counts = {}
     for pod in pods:
         log = sc.run("kubectl logs %s --since=%ds" % (pod, WINDOW))
