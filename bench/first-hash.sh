@@ -16,7 +16,6 @@
 # Environment (all optional): FIRST_HASH_RUNS=3, FIRST_HASH_PROJECT=dc-first (removed at the end: down -v), first host
 # port 8400, FIRST_HASH_AGAINST_FILES (compose files added for the --against set only).
 set -euo pipefail
-SERVICES=(rng hasher worker webui)
 ARGS="$*"
 against=""
 while (($#)); do
@@ -28,19 +27,10 @@ while (($#)); do
 done
 [[ -z $against || $against == ?*:?* ]] || { echo "--against $against: give IMAGE_PREFIX:TAG, e.g. dockercoins-java:755ac85" >&2; exit 2; }
 export PATH=/usr/bin:$PATH
-SETS=("${REGISTRY:-dockercoins-java}:${TAG:-v0.1}")
-[[ -z $against ]] || SETS+=("$against")
-missing=()
-for set in "${SETS[@]}"; do
-  for s in "${SERVICES[@]}"; do
-    docker image inspect "${set%:*}/$s:${set##*:}" >/dev/null 2>&1 || missing+=("${set%:*}/$s:${set##*:}")
-  done
-done
-((${#missing[@]} == 0)) || { echo "no such image: ${missing[*]} (nothing started; build ours with docker compose build)" >&2; exit 1; }
-foreign() { [[ $1 != "${SETS[0]}" && -z $(docker image inspect -f '{{if .Config.Healthcheck}}ours{{end}}' "${1%:*}/rng:${1##*:}") ]]; }
 
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/../tests/lib.sh"
+bench_image_sets "$against" 0   # SETS; exits naming any missing image
 dc_init first-hash "${FIRST_HASH_PROJECT:-dc-first}" 8400
 if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose -p "$DC_PROJECT"); fi
 RUNS=${FIRST_HASH_RUNS:-3}

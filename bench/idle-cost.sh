@@ -33,7 +33,6 @@
 #                        to run an older build with the compose settings it came with
 #   IDLE_PROJECT=dc-idle (removed at the end: down -v)     first host port 8300
 set -euo pipefail
-SERVICES=(rng hasher worker webui)
 ARGS="$*"
 # Arguments first: bad input says so in one line, before anything is started.
 against="" levers=()
@@ -50,20 +49,10 @@ while (($#)); do
 done
 [[ -z $against || $against == ?*:?* ]] || { echo "--against $against: give IMAGE_PREFIX:TAG, e.g. dockercoins-java:755ac85" >&2; exit 2; }
 export PATH=/usr/bin:$PATH
-# The image sets as REGISTRY:TAG: ours as docker-compose.yml names them (built if missing), then the one to compare with.
-SETS=("${REGISTRY:-dockercoins-java}:${TAG:-v0.1}")
-[[ -z $against ]] || SETS+=("$against")
-missing=()
-for set in "${SETS[@]:1}"; do
-  for s in "${SERVICES[@]}"; do
-    docker image inspect "${set%:*}/$s:${set##*:}" >/dev/null 2>&1 || missing+=("${set%:*}/$s:${set##*:}")
-  done
-done
-((${#missing[@]} == 0)) || { echo "--against $against: no such image: ${missing[*]} (nothing started)" >&2; exit 1; }
-# Images without a healthcheck of their own are not ours: they run with bench/foreign-images.yml.
-foreign() { [[ $1 != "${SETS[0]}" && -z $(docker image inspect -f '{{if .Config.Healthcheck}}ours{{end}}' "${1%:*}/rng:${1##*:}") ]]; }
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/../tests/lib.sh"
+# The image sets: ours as docker-compose.yml names them (built if missing), then the one to compare with.
+bench_image_sets "$against" 1   # SETS; exits naming any missing image
 dc_init idle "${IDLE_PROJECT:-dc-idle}" 8300
 WORKERS=${IDLE_WORKERS:-10}
 SETTLE=${IDLE_SETTLE:-45}

@@ -81,6 +81,22 @@ ports_free() {
 # The image docker-compose.yml gives a service, with the same defaults.
 image_of() { printf '%s/%s:%s\n' "${REGISTRY:-dockercoins-java}" "$1" "${TAG:-v0.1}"; }
 
+# The image sets a benchmark compares, as IMAGE_PREFIX:TAG, into SETS: ours as docker-compose.yml names them, then
+# AGAINST's (if any). Images of the sets from index FROM on that do not exist: one line naming them, exit 1, before
+# anything starts. foreign SET: a set whose rng has no healthcheck of its own is not ours (bench/foreign-images.yml).
+bench_image_sets() { # AGAINST FROM
+  local set s missing=()
+  SETS=("${REGISTRY:-dockercoins-java}:${TAG:-v0.1}")
+  [[ -z $1 ]] || SETS+=("$1")
+  for set in "${SETS[@]:$2}"; do
+    for s in rng hasher worker webui; do
+      docker image inspect "${set%:*}/$s:${set##*:}" >/dev/null 2>&1 || missing+=("${set%:*}/$s:${set##*:}")
+    done
+  done
+  ((${#missing[@]} == 0)) || { echo "no such image: ${missing[*]} (nothing started; ours build with docker compose build)" >&2; exit 1; }
+}
+foreign() { [[ $1 != "${SETS[0]}" && -z $(docker image inspect -f '{{if .Config.Healthcheck}}ours{{end}}' "${1%:*}/rng:${1##*:}") ]]; }
+
 # The hash counter from webui's /json (a JSON string like the original's, or a number); empty if no answer.
 json_hashes() {
   { curl -fsS --max-time 5 "$WEBUI/json" 2>/dev/null || true; } | sed -n 's/.*"hashes": *"\{0,1\}\([0-9][0-9]*\).*/\1/p'
