@@ -30,8 +30,13 @@ public class DockerCoins extends CustomResource<DockerCoinsSpec, DockerCoinsStat
         return new DockerCoinsSpec();
     }
 
+    /**
+     * None until the operator writes one: the status goes out as a JSON Patch computed against the resource read from
+     * the API server, and a default status here would turn "no status yet" into operations under a /status that the
+     * API server does not have (422 Invalid, and no status ever written).
+     */
     @Override
     protected DockerCoinsStatus initStatus() {
-        return new DockerCoinsStatus();
+        return null;
     }
 }

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /** What the operator sees. It keeps no state of its own: a rollout in progress is written here, so a restart resumes it. */
-// The status is written by server-side apply: a null there is refused by the API server (422, "must be of type
-// number"), so fields not known yet (the speed before the first workers report, no rollout) are left out instead.
+// The status is written as a JSON Patch: a null there is refused by the API server (422, "must be of type number"),
+// so fields not known yet (the speed before the first workers report, no rollout) are left out instead.
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DockerCoinsStatus {
 
