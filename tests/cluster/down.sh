@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Removes the cluster: its nodes and its mirror (containers), the nodes' volumes, its Docker network, the cgroups its
-# kubelets made, and its state (certificates, kubeconfig). Runs as well after a partial up.sh, twice, or with no
-# cluster at all. Kept for the next up.sh: the build cache (binaries), the cluster's images and the mirror's storage;
-# --purge removes them too.
+# Removes the cluster: its nodes and its mirror (containers), the nodes' volumes, its Docker network and the host's
+# rule that fences it in (fence.sh), the cgroups its kubelets made, and its state (certificates, kubeconfig). Runs as
+# well after a partial up.sh, twice, or with no cluster at all. Kept for the next up.sh: the build cache (binaries),
+# the cluster's images and the mirror's storage; --purge removes them too.
 #
 #   tests/cluster/down.sh [--purge]
 set -euo pipefail
@@ -19,6 +19,7 @@ nodes=$(cluster_nodes)
 [[ -z $containers ]] || docker rm -f $containers >/dev/null
 for node in $nodes; do docker volume rm -f "$node-containerd" >/dev/null 2>&1 || true; done
 docker volume ls -q --filter "label=$LABEL" | { grep -v -- '-mirror-storage$' || true; } | xargs -r docker volume rm -f >/dev/null
+"$(dirname "$0")/fence.sh" --remove
 docker network rm "$NETWORK" >/dev/null 2>&1 || true
 # Each kubelet kept its pods' cgroups under /<node name> of every hierarchy of the machine (kubelet.yaml cgroupRoot).
 for root in /sys/fs/cgroup/*/"$CLUSTER_NAME"-* /sys/fs/cgroup/"$CLUSTER_NAME"-*; do

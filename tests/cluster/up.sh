@@ -42,6 +42,7 @@ if ! docker network inspect "$NETWORK" >/dev/null 2>&1; then
   quiet docker network create --subnet "$CLUSTER_NODE_SUBNET" --gateway "$(subnet_ip 1)" --label "$LABEL" "$NETWORK" \
     || cl_die "the nodes' network $NETWORK ($CLUSTER_NODE_SUBNET) could not be made"
 fi
+"$here/fence.sh"
 cl_log "the image mirror: pushing the cluster's and the project's images"
 "$here/mirror.sh" "${CLUSTER_IMAGES[@]}" "${APP_IMAGES[@]}"
 

@@ -58,8 +58,9 @@ iptables -N NODE-EGRESS 2>/dev/null || iptables -F NODE-EGRESS
 for chain in FORWARD OUTPUT; do iptables -C "$chain" -j NODE-EGRESS 2>/dev/null || iptables -I "$chain" -j NODE-EGRESS; done
 for dst in 127.0.0.0/8 "$NODE_SUBNET" "$POD_CIDR"; do iptables -A NODE-EGRESS -d "$dst" -j RETURN; done
 # kube-proxy has rewritten a Service's address to a pod's before these chains see the packet, so one still bound for a
-# Service address found no rule (kube-proxy not synced yet, in a pod's first seconds): refused as kube-proxy refuses a
-# Service without pods, where it would otherwise follow the default route off the machine.
+# Service address found no rule (kube-proxy not synced yet): refused as kube-proxy refuses a Service without pods.
+# This chain sees the node's own packets; kube-router and kube-proxy put their ACCEPT rules before it in FORWARD, so
+# for the pods' packets the host's rule (fence.sh) is what keeps them on the machine.
 iptables -A NODE-EGRESS -d "$SERVICE_CIDR" -j REJECT --reject-with icmp-port-unreachable
 iptables -A NODE-EGRESS -m addrtype --dst-type LOCAL -j RETURN
 iptables -A NODE-EGRESS -j REJECT --reject-with icmp-net-prohibited
