@@ -69,6 +69,9 @@ def run(sc):
 
     sc.typed("kubectl delete dc dockercoins -n coins")
     wait_for("the garbage collector deleting the app", lambda: set(deployments(sc)) == {"dockercoins-operator"}, timeout=120)
+    # The pods go last: each stops in its own time (the workers finish their loop), so wait for them as a learner would.
+    wait_for("the app's pods gone", lambda: all("dockercoins-operator" in p["metadata"]["name"] for p in sc.json("pods -n coins")["items"]),
+             timeout=120, every=3)
     left = sc.typed("kubectl get all -n coins")
     names = sorted({line.split()[0] for line in left.splitlines() if line and not line.startswith("NAME")})
     sc.result("kubectl get all -n coins, the resource deleted", ", ".join(n.split("-")[0] if n.startswith("pod/") else n for n in names),
