@@ -49,6 +49,12 @@ def reading_of(h):
     return quantity(metrics[0].get("pods", {}).get("current", {}).get("averageValue", "0"))
 
 
+def cpu_reading(h):
+    """The CPU HPA's last reading ({} before its first: until metrics-server has a sample, currentMetrics is empty or
+    holds an entry without a value)."""
+    return ((h["status"].get("currentMetrics") or [{}])[0].get("resource") or {}).get("current", {})
+
+
 def ready_rng(sc):
     return sum(1 for p in sc.pods("app=rng") if any(
         c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", [])))
@@ -60,13 +66,12 @@ def run(sc):
     # CPU: what metrics-server reads for rng at its ceiling, and what the HPA does with it over 90 s. The reading is
     # rng's CPU over its 50m request, which depends on the machine, not on rng's line: the decision follows it.
     sc.typed("kubectl autoscale deployment rng --cpu-percent=80 --min=1 --max=5")
-    wait_for("the CPU HPA's first reading", lambda: (lambda h: h if h["status"].get("currentMetrics") else None)(
-        hpa(sc)), timeout=120, every=5)
+    wait_for("the CPU HPA's first reading", lambda: "averageUtilization" in cpu_reading(hpa(sc)), timeout=120, every=5)
     t0 = time.monotonic()
     readings = []  # (seconds, utilization %, usage, replicas)
     while time.monotonic() - t0 < 90:
         h = hpa(sc)
-        cpu = h["status"]["currentMetrics"][0]["resource"]["current"]
+        cpu = cpu_reading(h)
         readings.append((time.monotonic() - t0, cpu.get("averageUtilization", 0), cpu.get("averageValue", "?"),
                          h["status"]["currentReplicas"]))
         time.sleep(15)
@@ -114,13 +119,14 @@ def run(sc):
         read < TARGET and h["status"]["currentReplicas"] == 1)
 
     # 10 workers: the HPA adds pods (2 at most per 30 s) until each serves about 8/s; each step timed and measured.
+    # A step waits for the new pods' rate over the adapter's one-minute window, so 1 -> 4 takes a few minutes.
     sc.typed("kubectl scale deployment worker --replicas=10", readme=WORKERS)
     t0 = time.monotonic()
     steps = []  # (seconds since the scale, ready rng pods, HPA's desired, its reading, hashes/s over the step)
     page = sc.ui.json()
     last_change = t0
     pods, desired = 1, 1
-    while time.monotonic() - t0 < 240:
+    while time.monotonic() - t0 < 360:
         time.sleep(5)
         now_pods, h = ready_rng(sc), hpa(sc)
         now_desired = h["status"].get("desiredReplicas", desired)
@@ -130,8 +136,9 @@ def run(sc):
             steps.append((last_change - t0, pods, desired, reading,
                           (new_page["hashes"] - page["hashes"]) / max(1, new_page["now"] - page["now"])))
             page, last_change, pods, desired = new_page, time.monotonic(), now_pods, now_desired
-        # settled: every desired pod Ready and nothing changed for a minute (two HPA reads of a fresh rate)
-        elif pods == desired and pods > 1 and time.monotonic() - last_change > 60:
+        # settled: every desired pod Ready, nothing changed for a minute, and the reading within the HPA's tolerance
+        # (a new pod's rate over the adapter's one-minute window starts low, so the step after it waits that long)
+        elif pods == desired and pods > 1 and time.monotonic() - last_change > 60 and reading <= TARGET * 1.1:
             break
         # nothing to scale: the workers' demand, read over a full minute, stays under the target
         # (the HPA acts only past its 10 % tolerance: above 8.8 per pod)
@@ -149,8 +156,8 @@ def run(sc):
                   "10%% tolerance of 8" % steps[-1][3], "rng's line full (10/s), so more pods", False)
         sc.typed("kubectl delete -f k8s/autoscaling/rng-hpa.yaml")
         return
-    sc.result("10 workers, time to the last rng pod Ready", "%.0f s" % steps[-1][0], "under 3 minutes",
-              steps[-1][0] < 180)
+    sc.result("10 workers, time to the last rng pod Ready", "%.0f s" % steps[-1][0], "under 5 minutes",
+              steps[-1][0] < 300)
 
     # Back to 2 workers: the HPA reads the lower rate within a minute and holds the pods for its scale-down window.
     sc.typed("kubectl scale deployment worker --replicas=2", readme=WORKERS)
