@@ -126,7 +126,7 @@ def run(sc):
     page = sc.ui.json()
     last_change = t0
     pods, desired = 1, 1
-    while time.monotonic() - t0 < 360:
+    while time.monotonic() - t0 < 420:
         time.sleep(5)
         now_pods, h = ready_rng(sc), hpa(sc)
         now_desired = h["status"].get("desiredReplicas", desired)
@@ -136,9 +136,10 @@ def run(sc):
             steps.append((last_change - t0, pods, desired, reading,
                           (new_page["hashes"] - page["hashes"]) / max(1, new_page["now"] - page["now"])))
             page, last_change, pods, desired = new_page, time.monotonic(), now_pods, now_desired
-        # settled: every desired pod Ready, nothing changed for a minute, and the reading within the HPA's tolerance
-        # (a new pod's rate over the adapter's one-minute window starts low, so the step after it waits that long)
-        elif pods == desired and pods > 1 and time.monotonic() - last_change > 60 and reading <= TARGET * 1.1:
+        # settled: every desired pod Ready, nothing changed for a minute, the reading within the HPA's tolerance, and
+        # at least 3 pods: 2 cannot serve 10 workers' 33 requests/s at 8 each, however the HPA reads them while a new
+        # pod's rate fills the adapter's one-minute window (it read 9.3 then under 8.8 for a while, and then asked 3)
+        elif pods == desired >= 3 and time.monotonic() - last_change > 60 and reading <= TARGET * 1.1:
             break
         # nothing to scale: the workers' demand, read over a full minute, stays under the target
         # (the HPA acts only past its 10 % tolerance: above 8.8 per pod)
