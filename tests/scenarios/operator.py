@@ -137,7 +137,7 @@ def without_help(sc):
 
 def refused_spec(sc):
     sc.typed("kubectl patch dc dockercoins -n coins --type merge -p '{\"spec\":{\"workers\":-3}}'")
-    row = wait_for("READY InvalidSpec", lambda: "InvalidSpec" in status_row(sc) and status_row(sc), timeout=60)
+    wait_for("READY InvalidSpec", lambda: "InvalidSpec" in status_row(sc), timeout=60)
     message = sc.run("kubectl get dc dockercoins -n coins -o jsonpath='{.status.conditions[?(@.type==\"SpecValid\")].message}'")
     kept = deployments(sc).get("worker-v0-1")
     sc.result("workers: -3 (kubectl get dc -n coins)", "%s; worker-v0-1 still %s" % (message[:70], kept),
