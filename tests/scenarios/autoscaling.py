@@ -1,6 +1,7 @@
 """Autoscaling (k8s/autoscaling/README.md, section 9), the workshop's HPA v2 lab on the cluster's real metrics
 pipeline: metrics-server serves CPU, and `kubectl autoscale deployment rng --cpu-percent=80` follows what rng's CPU
-reads against its 50m request, a figure of the machine, not of rng's line (what CPU said and did, measured); an HPA on a metric the adapter does not serve shows `<unknown>/8`
+reads against its 50m request, a figure of the JVM's warmth and the machine, not of rng's line (what CPU said and did
+over 90 s, measured); an HPA on a metric the adapter does not serve shows `<unknown>/8`
 and FailedGetPodsMetric; then k8s/autoscaling/rng-hpa.yaml, fed by Prometheus scraping rng's /q/metrics and
 prometheus-adapter serving custom.metrics.k8s.io, holds rng at one pod for 2 workers, scales it up as the workers go
 to 10 (each step timed, with the web UI's hashes/s), and, when they go back to 2, shows the lower need at once and
