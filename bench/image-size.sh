@@ -29,12 +29,7 @@ theirs=()
 if [[ -n $against ]]; then
   for s in "${SERVICES[@]}"; do theirs+=("${against%:*}/$s:${against##*:}"); done
 fi
-missing=()
-for image in "${ours[@]}" "${theirs[@]}"; do docker image inspect "$image" >/dev/null 2>&1 || missing+=("$image"); done
-if ((${#missing[@]})); then
-  echo "no such image: ${missing[*]} (build them first: docker compose build, with REGISTRY and TAG)" >&2
-  exit 1
-fi
+bench_image_sets "$against" 0   # exits naming any missing image
 
 # One table for a set of four images: per image, then the set.
 measure_set() {

@@ -271,7 +271,7 @@ helm install outside k8s/helm/dockercoins -n helm-outside --create-namespace --s
 worker=$(k -n helm-outside get pods -l app=worker -o jsonpath='{.items[0].metadata.name}')
 for _ in $(seq 60); do [[ $(json "$(nodeport helm-outside)" 2>/dev/null) == *"\"$worker\""* ]] && break; sleep 2; done
 [[ $(json "$(nodeport helm-outside)") == *"\"$worker\""* ]] || fail "its worker $worker never showed on its web UI"
-log "helm install with redis.enabled=false, redis.external.host=redis.helm-oci.svc.cluster.local: its worker mines into that Redis, its web UI reads it"
+log "helm install with redis.enabled=false, redis.external.host=redis.helm-redis.svc.cluster.local: its worker mines into that Redis, its web UI reads it"
 helm uninstall outside -n helm-outside --wait --timeout 2m >/dev/null || fail "helm uninstall (outside Redis)"
 expect_left helm-outside ""
 k delete namespace helm-outside helm-redis --wait=false >/dev/null

@@ -2,8 +2,9 @@
 pods the README's table allows connects, every pair it denies is refused, probed pod to pod (a TCP connect from
 inside the source pod to the target pod's address); a `kubectl run` pod may not reach Redis, a pod of another
 namespace reaches webui and not rng; the cluster's Prometheus (namespace monitoring) still scrapes rng; the app keeps
-mining. And, before the policies, a pod's connect to a Service address no Service has is refused: nothing the cluster
-sends leaves the machine (tests/cluster/fence.sh). The same denied pairs connect before the policies are applied, so the test can fail.
+mining. The same denied pairs connect before the policies are applied, so the test can fail. And, before the
+policies, a pod's connect to a Service address no Service has is refused: nothing the cluster sends leaves the machine
+(tests/cluster/fence.sh).
 
 The README's commands name the namespaces `default` and `other`: this scenario types them with its own namespaces in
 those places."""
@@ -31,10 +32,14 @@ PROBE = ("s=$(date +%%s%%N); timeout 3 bash -c 'exec 3<>/dev/tcp/%s/%d' 2>&1; rc
          "echo \"rc=$rc ms=$(( ($(date +%%s%%N) - s) / 1000000 ))\"")
 
 
-def probe(sc, source, target, ips, port=None):
+def probe(sc, source, target, ips):
     """('connected' | 'refused' | 'timed out' | what bash said, milliseconds) for a TCP connect source -> target."""
-    out = sc.run("kubectl exec %s -- bash -c %s" % (source, quote(PROBE % (ips[target], port or PORTS[target]))),
-                 check=False, timeout=60)
+    return connect(sc, source, ips[target], PORTS[target])
+
+
+def connect(sc, source, address, port):
+    """probe's answer for a TCP connect from inside the pod source to address:port."""
+    out = sc.run("kubectl exec %s -- bash -c %s" % (source, quote(PROBE % (address, port))), check=False, timeout=60)
     m = re.search(r"rc=(\d+) ms=(\d+)", out)
     if not m:
         return "no answer: " + out.strip()[-80:], 0
@@ -94,7 +99,7 @@ def run(sc):
     # rule, and is refused by the host instead of following the default route out (where something answered HTTP).
     first = sc.run("kubectl get service kubernetes -n default -o jsonpath={.spec.clusterIP}").strip()
     nowhere = ".".join(first.split(".")[:2] + ["255", "254"])
-    fenced = probe(sc, sources["stranger"], "nowhere", dict(ips, nowhere=nowhere), port=80)
+    fenced = connect(sc, sources["stranger"], nowhere, 80)
     sc.result("a pod's connect to %s:80, a Service address no Service has" % nowhere, "%s (%d ms)" % fenced,
               "refused: nothing leaves the machine", fenced[0] == "refused")
 
